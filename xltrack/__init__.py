@@ -1,0 +1,32 @@
+"""xltrack: keep the sales pipeline in Excel, get what a CRM gives.
+
+The public API mirrors the CLI one to one (``xltrack refresh`` ↔ :func:`xltrack.refresh`).
+Functions are imported lazily so that ``import xltrack`` stays fast and light.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_API = {
+    "init": "xltrack.build.api:init",
+    "demo": "xltrack.build.api:demo",
+    "read_workbook": "xltrack.normalize.api:read_workbook",
+    "validate": "xltrack.normalize.api:validate",
+    "compute": "xltrack.compute.api:compute",
+    "report": "xltrack.compute.api:report",
+    "refresh": "xltrack.refresh:refresh",
+    "nightly": "xltrack.nightly.api:nightly",
+}
+
+__all__ = ["__version__", *_API]
+
+
+def __getattr__(name: str) -> Any:
+    target = _API.get(name)
+    if target is None:
+        raise AttributeError(f"module 'xltrack' has no attribute {name!r}")
+    mod, attr = target.split(":")
+    return getattr(importlib.import_module(mod), attr)

@@ -1,0 +1,70 @@
+"""Exceptions for what a run cannot recover from, and the documented exit codes.
+
+Bad *data* never raises: it becomes an :class:`xltrack.issues.Issue`. These exceptions are for a
+workbook that cannot be read, a broken Config sheet, a locked file, an output that cannot be
+written or mail that cannot be sent. Each carries the exit code the CLI returns and a message
+that says what to do. See ``docs/exit-codes.md``.
+"""
+from __future__ import annotations
+
+# Exit codes (documented in docs/exit-codes.md and tested in tests/test_cli_exit_codes.py).
+EXIT_OK = 0            # done; no errors in the data (warnings may exist)
+EXIT_DATA_ERRORS = 1   # done, but the data has error-level issues (validate; refresh --strict)
+EXIT_USAGE = 2         # bad command line (click's own code)
+EXIT_UNREADABLE = 3    # workbook missing/unreadable/unsupported, or its Config sheet is broken
+EXIT_LOCKED = 4        # workbook open in Excel/WPS/LibreOffice, or another refresh is running
+EXIT_WRITE_FAILED = 5  # output cannot be written (permissions, disk, path); original untouched
+EXIT_SEND_FAILED = 6   # nightly: mail could not be sent after retries (workbook was refreshed)
+EXIT_INTERNAL = 70     # a bug in xltrack: rerun with -v and report it
+
+
+class XltrackError(Exception):
+    """Base class: ``str(err)`` is a one-line message for the user."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, message: str, *, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:  # one line, plus the hint when there is one
+        return f"{self.message} {self.hint}" if self.hint else self.message
+
+
+class WorkbookUnreadable(XltrackError):
+    """The file is not a workbook we can read (missing, encrypted, .xls/.xlsb/.ods/.csv, no sheet)."""
+
+    exit_code = EXIT_UNREADABLE
+
+
+class ConfigError(XltrackError):
+    """The Config sheet (or a config file) is broken. ``problems`` holds located messages."""
+
+    exit_code = EXIT_UNREADABLE
+
+    def __init__(self, message: str, problems: list[str] | None = None, *, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.problems = list(problems or [])
+
+    def __str__(self) -> str:
+        lines = [super().__str__(), *("  " + p for p in self.problems)]
+        return "\n".join(lines)
+
+
+class WorkbookLocked(XltrackError):
+    """The workbook is open in a spreadsheet program, locked by the OS, or being refreshed."""
+
+    exit_code = EXIT_LOCKED
+
+
+class OutputError(XltrackError):
+    """The output cannot be written; the original workbook is untouched."""
+
+    exit_code = EXIT_WRITE_FAILED
+
+
+class SendError(XltrackError):
+    """Mail could not be sent after the configured retries."""
+
+    exit_code = EXIT_SEND_FAILED
