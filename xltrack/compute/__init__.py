@@ -1,0 +1,1 @@
+"""Rules, history and KPIs: pure functions of the normalized tables, the pipeline and as_of."""
