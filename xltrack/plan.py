@@ -88,6 +88,9 @@ class Series:
     # The cached points, so viewers that do not recalculate (mail previews) show the chart.
     cat_cache: list[str] = field(default_factory=list)
     val_cache: list[float | None] = field(default_factory=list)
+    # Drawn with no fill and left out of the legend: the padding series that centres the bars of
+    # a funnel-shaped stacked bar chart.
+    hidden: bool = False
 
 
 @dataclass(slots=True)
@@ -103,6 +106,9 @@ class Chart:
     stacked: bool = False
     reverse_categories: bool = False  # funnel: first stage on top of a horizontal bar
     number_format: str | None = None
+    legend: bool = True               # show the legend (bottom)
+    data_labels: bool = False         # show each visible point's value on the chart
+    gap_width: int | None = None      # bar/column gap in % of a bar's width (Excel default 150)
 
 
 @dataclass(slots=True)
