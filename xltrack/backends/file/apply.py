@@ -1,0 +1,227 @@
+"""Apply a :class:`xltrack.plan.WritePlan` to an .xlsx/.xlsm package: ``apply_plan(src, plan, dst)``.
+
+What is rewritten: user worksheet parts that receive computed cells (only those cells change,
+:mod:`.sheet_cells`), the owned sheets (whole, :mod:`.owned_sheet`) with their drawings and charts,
+``xl/styles.xml`` (append-only, :mod:`.styles`), and — only when sheets or charts are added — the
+workbook part, its relationships, ``[Content_Types].xml`` and ``docProps/app.xml``. Every other
+member is copied as its raw compressed bytes (:mod:`.package`).
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from ...plan import Cell, SheetWrite, WritePlan
+from .cells import CellWriter
+from .owned_sheet import owned_sheet_xml
+from .package import Package, write_package
+from .sheet_cells import SheetEdit, rewrite_sheet, _prefix
+from .styles import MINIMAL_STYLES, StyleBook
+from .tables import table_headers
+from .workbook_parts import (CT_PART, WORKBOOK, Rel, WorkbookInfo, add_sheet_entries, ct_add_override,
+                             ct_remove_override, free_name, parse_rels, read_rels, rels_name, rels_xml,
+                             relative, resolve)
+from .xmlutil import CT_CHART, CT_DRAWING, RT, col_letter
+
+_DRAWN = {"drawing", "chart", "table", "comments", "vmlDrawing", "chartStyle", "chartColorStyle"}
+
+
+def _charts_module():
+    try:
+        from . import charts
+    except ImportError:
+        return None
+    return charts if hasattr(charts, "chart_xml") and hasattr(charts, "drawing_xml") else None
+
+
+class _Apply:
+    def __init__(self, pkg: Package, level: int):
+        self.pkg = pkg
+        self.level = level
+        self.wb = WorkbookInfo(pkg)
+        self.replace: dict[str, bytes] = {}
+        self.add: dict[str, bytes] = {}
+        self.delete: set[str] = set()
+        self.taken = set(pkg.names)
+        self.ct = pkg.read(CT_PART)
+        self.ct_changed = False
+        if self.wb.styles_part and pkg.has(self.wb.styles_part):
+            self.styles_part = self.wb.styles_part
+            self.styles = StyleBook(pkg.read(self.styles_part))
+        else:  # a package without a style part (rare): add a minimal one
+            self.styles_part = "xl/styles.xml"
+            self.styles = StyleBook(MINIMAL_STYLES)
+            self.styles.changed = True
+
+    # -- user sheets: computed columns and assigned IDs ----------------------------------
+    def user_sheets(self, plan: WritePlan) -> None:
+        names = dict.fromkeys([c.sheet for c in plan.columns] + [c.sheet for c in plan.cells])
+        for name in names:
+            ref = self.wb.sheet(name)
+            if ref is None or not self.pkg.has(ref.part):
+                continue
+            xml = self.pkg.read(ref.part)
+            cw = CellWriter(self.styles, date1904=self.wb.date1904, prefix=_prefix(xml).decode())
+            headers = table_headers(self.pkg, ref.part)
+            edit = SheetEdit()
+            for col in (c for c in plan.columns if c.sheet == name):
+                header = col.header
+                fixed = headers.get((col.header_row, col.col))
+                if fixed is not None and fixed != header.value:
+                    header = dataclasses.replace(header, value=fixed)
+                self._put(edit, cw, col.header_row, col.col, header)
+                for r, cell in zip(col.rows, col.cells):
+                    self._put(edit, cw, r, col.col, cell)
+                last = max([col.clear_to_row or 0, *col.rows, col.header_row])
+                edit.owned[col.col] = (col.header_row + 1, last)
+                if col.width:
+                    edit.widths[col.col] = col.width
+            for cwr in (c for c in plan.cells if c.sheet == name):
+                self._put(edit, cw, cwr.row, cwr.col, cwr.cell)
+                edit.fill_only.add((cwr.row, cwr.col))
+            new_xml = rewrite_sheet(xml, edit)
+            if new_xml != xml:
+                self.replace[ref.part] = new_xml
+
+    @staticmethod
+    def _put(edit: SheetEdit, cw: CellWriter, row: int, col: int, cell: Cell | None) -> None:
+        edit.cells.setdefault(row, {})[col] = cw.xml(f"{col_letter(col)}{row}", cell)
+
+    # -- owned sheets ---------------------------------------------------------------------
+    def owned_sheets(self, plan: WritePlan) -> None:
+        new: list[SheetWrite] = []
+        parts: dict[str, str] = {}
+        for sw in plan.sheets:
+            ref = self.wb.sheet(sw.name)
+            if ref is None:
+                new.append(sw)
+            else:
+                parts[sw.name] = ref.part
+        if new:
+            app_name = "docProps/app.xml"
+            app = self.pkg.read(app_name) if self.pkg.has(app_name) else None
+            wb_xml, wb_rels, self.ct, app, refs = add_sheet_entries(
+                self.pkg.read(WORKBOOK), self.wb.rels, self.ct, app, self.taken, self.wb.sheets,
+                [(sw.name, sw.hidden) for sw in new])
+            self.ct_changed = True
+            self.replace[WORKBOOK] = wb_xml
+            self.replace[rels_name(WORKBOOK)] = rels_xml(wb_rels)
+            if app is not None:
+                self.replace[app_name] = app
+            for sw, ref in zip(new, refs):
+                parts[sw.name] = ref.part
+        for sw in plan.sheets:
+            self._write_owned(sw, parts[sw.name], is_new=sw in new)
+
+    def _old_owned_parts(self, part: str) -> tuple[list[str], list[str]]:
+        """Drawings and charts an owned sheet had (reused by name), and the parts to drop."""
+        drawings, charts, drop = [], [], set()
+        for rel in read_rels(self.pkg, part):
+            if rel.external or rel.kind not in _DRAWN:
+                continue
+            target = resolve(part, rel.target)
+            if rel.kind == "drawing":
+                drawings.append(target)
+                for crel in read_rels(self.pkg, target):
+                    if crel.kind == "chart" and not crel.external:
+                        chart = resolve(target, crel.target)
+                        charts.append(chart)
+                        for srel in read_rels(self.pkg, chart):
+                            if srel.kind in _DRAWN and not srel.external:
+                                drop.add(resolve(chart, srel.target))
+                        drop.add(rels_name(chart))
+                drop.add(rels_name(target))
+            drop.add(target)
+        return drawings + charts, sorted(drop)
+
+    def _write_owned(self, sw: SheetWrite, part: str, *, is_new: bool) -> None:
+        cw = CellWriter(self.styles, date1904=self.wb.date1904)
+        old, drop = ([], []) if is_new else self._old_owned_parts(part)
+        charts_mod = _charts_module() if sw.charts else None
+        drawing_rid = "rId1" if charts_mod else None
+        sx = owned_sheet_xml(sw, cw, drawing_rid=drawing_rid)
+        rels = list(sx.rels)
+        written: set[str] = set()
+        if charts_mod:
+            old_drawings = [p for p in old if p.startswith("xl/drawings/")]
+            old_charts = [p for p in old if p.startswith("xl/charts/")]
+            drawing = old_drawings[0] if old_drawings else self._free("xl/drawings/drawing%d.xml")
+            rels.insert(0, Rel("rId1", RT + "drawing", relative(part, drawing)))
+            items, d_rels = [], []
+            for i, chart in enumerate(sw.charts):
+                cpart = old_charts[i] if i < len(old_charts) else self._free("xl/charts/chart%d.xml")
+                rid = f"rId{i + 1}"
+                d_rels.append(Rel(rid, RT + "chart", relative(drawing, cpart)))
+                items.append((chart, rid))
+                self._put_part(cpart, charts_mod.chart_xml(chart, sw.name), CT_CHART)
+                written.add(cpart)
+            self._put_part(drawing, charts_mod.drawing_xml(items), CT_DRAWING)
+            self._put_part(rels_name(drawing), rels_xml(d_rels))
+            written |= {drawing, rels_name(drawing)}
+        self._put_part(part, sx.xml)
+        if rels:
+            self._put_part(rels_name(part), rels_xml(rels))
+            written.add(rels_name(part))
+        elif self.pkg.has(rels_name(part)):
+            self.delete.add(rels_name(part))
+        for gone in drop:
+            if gone not in written and self.pkg.has(gone):
+                self.delete.add(gone)
+                self.ct = ct_remove_override(self.ct, gone)
+                self.ct_changed = True
+
+    def _free(self, pattern: str) -> str:
+        name = free_name(self.taken, pattern)
+        self.taken.add(name)
+        return name
+
+    def _put_part(self, name: str, data: bytes, ctype: str | None = None) -> None:
+        self.taken.add(name)
+        if self.pkg.has(name):
+            self.delete.discard(name)
+            if self.pkg.read(name) != data:
+                self.replace[name] = data
+        else:
+            self.add[name] = data
+        if ctype:
+            new_ct = ct_add_override(self.ct, name, ctype)
+            if new_ct != self.ct:
+                self.ct, self.ct_changed = new_ct, True
+
+    # -- finish ---------------------------------------------------------------------------
+    def write(self, dst: Path) -> None:
+        if self.styles.changed:
+            if self.pkg.has(self.styles_part):
+                self.replace[self.styles_part] = self.styles.to_bytes()
+            else:
+                self._add_styles_part()
+        if self.ct_changed:
+            self.replace[CT_PART] = self.ct
+        write_package(self.pkg, dst, replace=self.replace, add=self.add, delete=self.delete,
+                      level=self.level)
+
+    def _add_styles_part(self) -> None:
+        self.add[self.styles_part] = self.styles.to_bytes()
+        rels = parse_rels(self.replace.get(rels_name(WORKBOOK))) or list(self.wb.rels)
+        from .workbook_parts import free_rid
+        rels.append(Rel(free_rid(rels), RT + "styles", "styles.xml"))
+        self.replace[rels_name(WORKBOOK)] = rels_xml(rels)
+        self.ct = ct_add_override(self.ct, self.styles_part,
+                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml")
+        self.ct_changed = True
+
+
+def apply_plan(src: Path, plan: WritePlan, dst: Path, *, level: int = 6, lang: str = "en") -> None:
+    """Write ``dst``: ``src`` with ``plan`` applied. ``src`` is never modified.
+
+    Raises :class:`xltrack.errors.WorkbookUnreadable` for a file that is not an .xlsx/.xlsm
+    package (or is .xlsb / Strict Open XML / encrypted).
+    """
+    src, dst = Path(src), Path(dst)
+    if src.resolve() == dst.resolve():
+        raise ValueError("apply_plan writes a new file; use xltrack.refresh for in-place updates")
+    with Package(src, lang=lang) as pkg:
+        job = _Apply(pkg, level)
+        job.user_sheets(plan)
+        job.owned_sheets(plan)
+        job.write(dst)

@@ -1,0 +1,51 @@
+"""One plan cell → one ``<c>`` element (bytes), with the value typed as SpreadsheetML wants it.
+
+Numbers are numbers, dates are serial numbers with a date format, booleans ``t="b"``, and text is
+always an inline string (``t="inlineStr"``): it can never become a formula, whatever it begins
+with (= + - @), and ``sharedStrings.xml`` stays untouched.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from ...plan import Cell, Style
+from .styles import StyleBook
+from .xmlutil import esc, excel_serial, is_number, num
+
+DEFAULT_DATE_FORMAT = "yyyy-mm-dd"
+
+
+class CellWriter:
+    def __init__(self, styles: StyleBook, *, date1904: bool = False, prefix: str = ""):
+        self.styles = styles
+        self.date1904 = date1904
+        self.p = prefix
+
+    def style_attr(self, style: Style | None) -> str:
+        xf = self.styles.xf_for(style)
+        return f' s="{xf}"' if xf else ""
+
+    def xml(self, ref: str, cell: Cell | None) -> str | None:
+        """The ``<c>`` element, or None when the cell is empty and unstyled (no element)."""
+        if cell is None:
+            return None
+        v, style, p = cell.value, cell.style, self.p
+        if isinstance(v, (dt.date, dt.datetime)):
+            if style is None or not style.num_format:
+                fmt = DEFAULT_DATE_FORMAT if not isinstance(v, dt.datetime) else DEFAULT_DATE_FORMAT + " hh:mm"
+                style = dataclasses.replace(style or Style(), num_format=fmt)
+            return f'<{p}c r="{ref}"{self.style_attr(style)}><{p}v>{num(excel_serial(v, self.date1904))}</{p}v></{p}c>'
+        s = self.style_attr(style)
+        if isinstance(v, bool):
+            return f'<{p}c r="{ref}"{s} t="b"><{p}v>{int(v)}</{p}v></{p}c>'
+        if is_number(v):
+            return f'<{p}c r="{ref}"{s}><{p}v>{num(v)}</{p}v></{p}c>'
+        if isinstance(v, str) and v != "":
+            text = esc(v)
+            space = ' xml:space="preserve"' if text != text.strip() else ""
+            return f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t{space}>{text}</{p}t></{p}is></{p}c>'
+        if v is not None and not isinstance(v, (str, float, int)):
+            text = esc(str(v))
+            return f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t>{text}</{p}t></{p}is></{p}c>'
+        return f'<{p}c r="{ref}"{s}/>' if s else None

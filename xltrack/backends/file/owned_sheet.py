@@ -1,0 +1,83 @@
+"""An owned sheet (:class:`xltrack.plan.SheetWrite`) → its worksheet XML, written whole.
+
+Cells (inline strings, numbers, dates, booleans), column widths, row heights, merges, frozen
+panes, tab colour, hyperlinks (an internal location needs no relationship; an external URL gets
+one) and the ``<drawing>`` reference when the sheet has charts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...plan import SheetWrite
+from .cells import CellWriter
+from .workbook_parts import Rel
+from .xmlutil import MAIN_NS, REL_NS, RT, col_letter, esc
+
+
+@dataclass
+class OwnedSheetXml:
+    xml: bytes
+    rels: list[Rel] = field(default_factory=list)   # hyperlinks (+ the drawing, added by apply)
+
+
+def _pane(freeze: tuple[int, int]) -> str:
+    rows, cols = freeze
+    if not rows and not cols:
+        return ""
+    top_left = f"{col_letter(cols + 1)}{rows + 1}"
+    pane = "bottomRight" if rows and cols else ("bottomLeft" if rows else "topRight")
+    attrs = (f' xSplit="{cols}"' if cols else "") + (f' ySplit="{rows}"' if rows else "")
+    return (f'<pane{attrs} topLeftCell="{top_left}" activePane="{pane}" state="frozen"/>'
+            f'<selection pane="{pane}" activeCell="{top_left}" sqref="{top_left}"/>')
+
+
+def owned_sheet_xml(sw: SheetWrite, cw: CellWriter, *, drawing_rid: str | None = None,
+                    selected: bool = False) -> OwnedSheetXml:
+    rels: list[Rel] = []
+    links: list[str] = []
+    rows_xml: list[str] = []
+    max_col = 0
+    for r, row in enumerate(sw.rows, start=1):
+        cells = []
+        for c, cell in enumerate(row, start=1):
+            if cell is None:
+                continue
+            ref = f"{col_letter(c)}{r}"
+            x = cw.xml(ref, cell)
+            if x:
+                cells.append(x)
+                max_col = max(max_col, c)
+            if cell.link:
+                if cell.link.startswith("#"):
+                    loc = esc(cell.link[1:])
+                    links.append(f'<hyperlink ref="{ref}" location="{loc}" display="{esc(str(cell.value or ""))}"/>')
+                else:
+                    rid = f"rId{len(rels) + 2}"   # rId1 is kept for the drawing
+                    rels.append(Rel(rid, RT + "hyperlink", cell.link, external=True))
+                    links.append(f'<hyperlink ref="{ref}" r:id="{rid}"/>')
+        ht = sw.row_heights.get(r)
+        attrs = f' ht="{ht:g}" customHeight="1"' if ht else ""
+        if cells or attrs:
+            rows_xml.append(f'<row r="{r}"{attrs}>{"".join(cells)}</row>')
+    for r, ht in sorted(sw.row_heights.items()):
+        if r > len(sw.rows):
+            rows_xml.append(f'<row r="{r}" ht="{ht:g}" customHeight="1"/>')
+    n_rows = max(len(sw.rows), max(sw.row_heights, default=0))
+    dim = f"A1:{col_letter(max(max_col, 1))}{max(n_rows, 1)}" if rows_xml else "A1"
+    pr = f'<sheetPr><tabColor rgb="FF{sw.tab_color.lstrip("#").upper()[-6:]}"/></sheetPr>' if sw.tab_color else ""
+    pane = _pane(sw.freeze) if sw.freeze else ""
+    sel = ' tabSelected="1"' if selected else ""
+    views = f'<sheetViews><sheetView workbookViewId="0"{sel}>{pane}</sheetView></sheetViews>'
+    cols = "".join(f'<col min="{c}" max="{c}" width="{w:g}" customWidth="1"/>'
+                   for c, w in sorted(sw.col_widths.items()))
+    cols = f"<cols>{cols}</cols>" if cols else ""
+    merges = (f'<mergeCells count="{len(sw.merges)}">'
+              + "".join(f'<mergeCell ref="{esc(m)}"/>' for m in sw.merges) + "</mergeCells>") if sw.merges else ""
+    hl = f"<hyperlinks>{''.join(links)}</hyperlinks>" if links else ""
+    drawing = f'<drawing r:id="{drawing_rid}"/>' if drawing_rid else ""
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">{pr}<dimension ref="{dim}"/>{views}'
+           f'<sheetFormatPr defaultRowHeight="15"/>{cols}<sheetData>{"".join(rows_xml)}</sheetData>'
+           f'{merges}{hl}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+           f"{drawing}</worksheet>")
+    return OwnedSheetXml(xml.encode("utf-8"), rels)

@@ -1,0 +1,162 @@
+"""The zip package in and out: read parts, copy untouched members as raw compressed bytes.
+
+Why a hand-written zip writer: :mod:`zipfile` can only write a member by recompressing it. Copying
+the compressed bytes of every member xltrack does not own is both the fidelity guarantee (the part
+cannot change) and the speed: on a 50k-project workbook recompressing everything costs ~1 s, the
+raw copy ~20 ms. New or rewritten parts are deflated (level 6 by default; level 1 is ~40 % faster
+on large sheets for ~15 % bigger output).
+"""
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+
+from ...errors import WorkbookUnreadable
+from ...i18n import pick
+
+STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+_LOCAL = struct.Struct("<4sHHHHHLLLHH")
+_CENTRAL = struct.Struct("<4sHHHHHHLLLHHHHHLL")
+_EOCD = struct.Struct("<4sHHHHLLH")
+_FIXED_TIME = (0, 33)  # DOS time/date of 1980-01-01 00:00, like Excel: same input → same bytes
+
+
+def unreadable(path: Path, zh: str, en: str, lang: str = "en") -> WorkbookUnreadable:
+    return WorkbookUnreadable(pick(lang, f"无法读取工作簿 {path}：{zh}", f"Cannot read workbook {path}: {en}"))
+
+
+class Package:
+    """A read-only view of an .xlsx/.xlsm zip package."""
+
+    def __init__(self, path: Path, *, lang: str = "en"):
+        self.path = Path(path)
+        self.lang = lang
+        if not self.path.is_file():
+            raise unreadable(self.path, "文件不存在", "the file does not exist", lang)
+        try:
+            self._zf = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError) as e:
+            raise unreadable(self.path, "不是 .xlsx/.xlsm 文件（可能已加密或是 .xls）",
+                             "not an .xlsx/.xlsm file (encrypted, or an old .xls?)", lang) from e
+        self.infos = self._zf.infolist()
+        self._by_name = {i.filename: i for i in self.infos}
+        self._check_supported()
+
+    def _check_supported(self) -> None:
+        if "xl/workbook.bin" in self._by_name:
+            raise unreadable(self.path, "不支持 .xlsb 二进制格式，请在 Excel 中另存为 .xlsx",
+                             ".xlsb (binary) is not supported; save it as .xlsx in Excel", self.lang)
+        if "xl/workbook.xml" not in self._by_name:
+            raise unreadable(self.path, "缺少 xl/workbook.xml", "xl/workbook.xml is missing", self.lang)
+        if STRICT_NS in self.read("xl/workbook.xml")[:4000]:
+            raise unreadable(self.path, "不支持 Strict Open XML 格式，请另存为普通 Excel 工作簿 (.xlsx)",
+                             "Strict Open XML is not supported; save it as a normal Excel Workbook (.xlsx)",
+                             self.lang)
+        for i in self.infos:
+            if i.flag_bits & 0x1:
+                raise unreadable(self.path, "文件已加密", "the file is encrypted", self.lang)
+
+    def has(self, name: str) -> bool:
+        return name in self._by_name
+
+    @property
+    def names(self) -> list[str]:
+        return [i.filename for i in self.infos]
+
+    def read(self, name: str) -> bytes:
+        try:
+            return self._zf.read(name)
+        except KeyError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, OSError) as e:
+            raise unreadable(self.path, f"部件 {name} 已损坏", f"part {name} is corrupt", self.lang) from e
+
+    def close(self) -> None:
+        self._zf.close()
+
+    def __enter__(self) -> "Package":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _raw_member(fp: BinaryIO, info: zipfile.ZipInfo) -> tuple[bytes, bytes]:
+    """The member's file-name bytes and compressed data, read straight from the source file."""
+    fp.seek(info.header_offset)
+    head = _LOCAL.unpack(fp.read(_LOCAL.size))
+    if head[0] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    name = fp.read(head[9])
+    fp.seek(head[10], 1)
+    return name, fp.read(info.compress_size)
+
+
+class _Writer:
+    def __init__(self, fp: BinaryIO):
+        self.fp = fp
+        self.central: list[bytes] = []
+
+    def _entry(self, name: bytes, flag: int, method: int, crc: int, csize: int, usize: int,
+               data: bytes, *, version: int = 20, made_by: int = 20, ext_attr: int = 0,
+               int_attr: int = 0, time: int = _FIXED_TIME[0], date: int = _FIXED_TIME[1]) -> None:
+        if max(csize, usize, self.fp.tell()) >= 0xFFFFFFFF:
+            raise WorkbookUnreadable("workbooks larger than 4 GiB are not supported")
+        offset = self.fp.tell()
+        self.fp.write(_LOCAL.pack(b"PK\x03\x04", version, flag, method, time, date, crc, csize,
+                                  usize, len(name), 0))
+        self.fp.write(name)
+        self.fp.write(data)
+        self.central.append(_CENTRAL.pack(b"PK\x01\x02", made_by, version, flag, method, time, date,
+                                          crc, csize, usize, len(name), 0, 0, 0, int_attr,
+                                          ext_attr, offset) + name)
+
+    def copy(self, fp: BinaryIO, info: zipfile.ZipInfo) -> None:
+        name, data = _raw_member(fp, info)
+        flag = info.flag_bits & ~0x8   # sizes are known now: no data descriptor
+        y, mo, d, h, mi, s = info.date_time
+        self._entry(name, flag, info.compress_type, info.CRC, info.compress_size, info.file_size,
+                    data, version=max(info.extract_version, 20), made_by=info.create_version | (info.create_system << 8),
+                    ext_attr=info.external_attr, int_attr=info.internal_attr,
+                    time=(h << 11) | (mi << 5) | (s // 2), date=((y - 1980) << 9) | (mo << 5) | d)
+
+    def add(self, name: str, data: bytes, level: int) -> None:
+        co = zlib.compressobj(level, zlib.DEFLATED, -15)
+        comp = co.compress(data) + co.flush()
+        raw = name.encode("utf-8")
+        self._entry(raw, 0 if raw.isascii() else 0x800, zipfile.ZIP_DEFLATED, zlib.crc32(data),
+                    len(comp), len(data), comp)
+
+    def finish(self) -> None:
+        start = self.fp.tell()
+        for c in self.central:
+            self.fp.write(c)
+        size = self.fp.tell() - start
+        n = len(self.central)
+        self.fp.write(_EOCD.pack(b"PK\x05\x06", 0, 0, n, n, size, start, 0))
+
+
+def write_package(pkg: Package, dst: Path, *, replace: dict[str, bytes] | None = None,
+                  add: dict[str, bytes] | None = None, delete: set[str] | None = None,
+                  level: int = 6) -> None:
+    """Write ``dst``: ``pkg``'s members in their order (raw copies unless replaced or deleted),
+    then the added parts. ``dst`` must not be ``pkg.path``."""
+    replace, add, delete = replace or {}, add or {}, delete or set()
+    with open(pkg.path, "rb") as src, open(dst, "wb") as out:
+        w = _Writer(out)
+        for info in pkg.infos:
+            name = info.filename
+            if name in delete:
+                continue
+            if name in replace:
+                w.add(name, replace[name], level)
+            else:
+                w.copy(src, info)
+        for name, data in add.items():
+            if pkg.has(name) and name not in delete:
+                raise ValueError(f"part {name} already exists")
+            w.add(name, data, level)
+        w.finish()

@@ -1,0 +1,234 @@
+"""Rewrite a user worksheet part, changing only xltrack's cells.
+
+The sheet XML is processed as bytes, row by row: a row that holds no owned cell is copied as the
+exact byte slice it was; in a row that does, only the ``<c>`` elements of owned columns are
+replaced, removed or inserted (in column order) and every other cell keeps its bytes — formulas
+(shared and array), cached values, styles, shared-string indexes. Rows that do not exist yet are
+inserted in order. Outside ``<sheetData>`` only ``<dimension>`` (widened) and ``<cols>`` (a width
+for a column that has none) may change.
+
+Why bytes and regular expressions rather than lxml: re-serializing through lxml rewrites
+namespace declarations, attribute quoting and empty elements of the user's cells (a change of
+bytes, if not of meaning) and it is slower: on a 50k-row Projects sheet (~40 MB of XML) an lxml
+iterparse + xmlfile rewrite took ~6 s here, this byte-level pass ~0.6 s.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .xmlutil import col_index, col_letter, parse_range
+
+
+@dataclass
+class SheetEdit:
+    """What changes in one user sheet.
+
+    ``cells[row][col]`` is the new ``<c>`` element (str) or None (remove the cell);
+    ``owned[col] = (first_row, last_row)``: any other existing cell of that column in those rows
+    is removed (it belonged to a row that is gone); ``widths[col]``: a width for a column that
+    has no ``<col>`` definition yet; ``fill_only``: cells written only when they hold no value
+    or formula (an assigned ID): an existing value always wins, an existing style is kept.
+    """
+
+    cells: dict[int, dict[int, str | None]] = field(default_factory=dict)
+    owned: dict[int, tuple[int, int]] = field(default_factory=dict)
+    widths: dict[int, float] = field(default_factory=dict)
+    fill_only: set[tuple[int, int]] = field(default_factory=set)   # (row, col): only if empty
+
+
+_ATTR_R = re.compile(rb'\sr="([A-Z]+)?(\d+)"')
+
+
+def _prefix(xml: bytes) -> bytes:
+    m = re.search(rb"<(\w+:)?worksheet\b", xml[:5000])
+    return (m.group(1) or b"") if m else b""
+
+
+class _Patterns:
+    def __init__(self, p: bytes):
+        e = re.escape(p)
+        self.row = re.compile(rb"<" + e + rb"row\b([^>]*?)(?:/>|>(.*?)</" + e + rb"row>)", re.S)
+        self.cell = re.compile(rb"<" + e + rb"c\b[^>]*?(?:/>|>.*?</" + e + rb"c>)", re.S)
+        self.sheet_data = re.compile(rb"<" + e + rb"sheetData\b[^>]*?(/?)>")
+        self.sheet_data_end = b"</" + p + b"sheetData>"
+        self.dimension = re.compile(rb"(<" + e + rb'dimension\b[^>]*?\sref=")([^"]*)(")')
+        self.cols = re.compile(rb"<" + e + rb"cols\b[^>]*>(.*?)</" + e + rb"cols>", re.S)
+        self.col = re.compile(rb"<" + e + rb'col\b[^>]*?\smin="(\d+)"[^>]*?\smax="(\d+)"[^>]*?/?>'
+                              rb"(?:</" + e + rb"col>)?", re.S)
+
+
+def rewrite_sheet(xml: bytes, edit: SheetEdit) -> bytes:
+    p = _prefix(xml)
+    pat = _Patterns(p)
+    m = pat.sheet_data.search(xml)
+    if m is None:
+        raise ValueError("worksheet part has no sheetData")
+    if m.group(1):  # <sheetData/>
+        head, body, tail = xml[:m.start()], b"", xml[m.end():]
+        open_tag = xml[m.start():m.end() - 2] + b">"
+    else:
+        end = xml.index(pat.sheet_data_end, m.end())
+        head, body, tail = xml[:m.start()], xml[m.end():end], xml[end + len(pat.sheet_data_end):]
+        open_tag = xml[m.start():m.end()]
+    new_body, max_row, max_col = _rewrite_rows(body, edit, p, pat)
+    head = _widen_dimension(head, pat, max_row, max_col)
+    head = _add_widths(head, pat, p, edit.widths)
+    return b"".join([head, open_tag, new_body, b"</" + p + b"sheetData>", tail])
+
+
+def _new_row(row: int, cells: dict[int, str | None], p: bytes) -> bytes:
+    content = "".join(c for _, c in sorted(cells.items()) if c)
+    if not content:
+        return b""
+    return b"<" + p + b'row r="' + str(row).encode() + b'">' + content.encode("utf-8") + b"</" + p + b"row>"
+
+
+def _rewrite_rows(body: bytes, edit: SheetEdit, p: bytes, pat: _Patterns) -> tuple[bytes, int, int]:
+    pending = sorted(edit.cells)          # rows with writes, ascending
+    pi = 0
+    lo = min((a for a, _ in edit.owned.values()), default=0)
+    hi = max((b for _, b in edit.owned.values()), default=-1)
+    max_row = max(pending, default=0)
+    max_col = max([c for r in edit.cells.values() for c, v in r.items() if v] or [0])
+    out: list[bytes] = []
+    pos = 0
+    row_num = 0
+    for m in pat.row.finditer(body):
+        attrs = m.group(1)
+        rm = re.search(rb'\sr="(\d+)"', attrs)
+        row_num = int(rm.group(1)) if rm else row_num + 1
+        while pi < len(pending) and pending[pi] < row_num:   # rows that do not exist yet
+            out.append(_new_row(pending[pi], edit.cells[pending[pi]], p))
+            pi += 1
+        out.append(body[pos:m.start()])
+        pos = m.end()
+        writes = None
+        if pi < len(pending) and pending[pi] == row_num:
+            writes = edit.cells[row_num]
+            pi += 1
+        if writes is None and not (lo <= row_num <= hi):
+            out.append(body[m.start():m.end()])
+            continue
+        out.append(_rewrite_row(m, row_num, writes or {}, edit, p, pat))
+    out.append(body[pos:])
+    tail_rows = [_new_row(r, edit.cells[r], p) for r in pending[pi:]]
+    if tail_rows:
+        # keep trailing whitespace/other content after the new rows
+        out.insert(len(out) - 1, b"".join(tail_rows))
+    return b"".join(out), max_row, max_col
+
+
+def _rewrite_row(m: re.Match, row_num: int, writes: dict[int, str | None],
+                 edit: SheetEdit, p: bytes, pat: _Patterns) -> bytes:
+    owned = edit.owned
+    writes = dict(writes)
+    attrs, content = m.group(1), m.group(2)
+    if content is None:
+        content = b""
+    kept: list[tuple[int, bytes]] = []
+    changed = False
+    col = 0
+    pos = 0
+    for cm in pat.cell.finditer(content):
+        pos = cm.end()
+        cell = cm.group(0)
+        tag_end = cell.find(b">")
+        rr = _ATTR_R.search(cell, 0, tag_end + 1)
+        col = col_index(rr.group(1).decode()) if rr and rr.group(1) else col + 1
+        if col in writes:
+            if (row_num, col) in edit.fill_only:
+                if _has_value(cell, p):
+                    del writes[col]
+                    kept.append((col, cell))
+                    continue
+                writes[col] = _keep_style(cell, writes[col])
+            changed = True
+            continue
+        rng = owned.get(col)
+        if rng and rng[0] <= row_num <= rng[1]:
+            changed = True
+            continue
+        kept.append((col, cell))
+    rest = content[pos:]  # e.g. an extLst after the cells
+    if not writes and not changed:
+        return m.group(0)
+    new = [(c, x.encode("utf-8")) for c, x in writes.items() if x]
+    merged = sorted(kept + new, key=lambda t: t[0])
+    body = b"".join(x for _, x in merged) + rest
+    attrs = _fix_spans(attrs, merged)
+    if not body:
+        return b"<" + p + b"row" + attrs + b"/>" if attrs.strip() else b""
+    return b"<" + p + b"row" + attrs + b">" + body + b"</" + p + b"row>"
+
+
+def _has_value(cell: bytes, p: bytes) -> bool:
+    return any(b"<" + p + t in cell for t in (b"v>", b"v ", b"f>", b"f ", b"f/", b"is>"))
+
+
+def _keep_style(old: bytes, new: str | None) -> str | None:
+    s = re.search(rb'\ss="(\d+)"', old[:old.find(b">") + 1])
+    if new is None or s is None or ' s="' in new.split(">", 1)[0]:
+        return new
+    tag_end = new.index(" t=") if " t=" in new.split(">", 1)[0] else len(new.split(">", 1)[0].rstrip("/"))
+    return new[:tag_end] + f' s="{s.group(1).decode()}"' + new[tag_end:]
+
+
+def _fix_spans(attrs: bytes, cells: list[tuple[int, bytes]]) -> bytes:
+    m = re.search(rb'\sspans="(\d+):(\d+)"', attrs)
+    if not m or not cells:
+        return attrs
+    a, b = int(m.group(1)), int(m.group(2))
+    na, nb = min(a, cells[0][0]), max(b, cells[-1][0])
+    if (na, nb) == (a, b):
+        return attrs
+    return attrs[:m.start()] + b' spans="%d:%d"' % (na, nb) + attrs[m.end():]
+
+
+def _widen_dimension(head: bytes, pat: _Patterns, max_row: int, max_col: int) -> bytes:
+    if not max_row:
+        return head
+    m = pat.dimension.search(head)
+    if not m:
+        return head
+    try:
+        r1, c1, r2, c2 = parse_range(m.group(2).decode())
+    except ValueError:
+        return head
+    nr2, nc2 = max(r2, max_row), max(c2, max_col)
+    if (nr2, nc2) == (r2, c2):
+        return head
+    ref = f"{col_letter(c1)}{r1}:{col_letter(nc2)}{nr2}".encode()
+    return head[:m.start(2)] + ref + head[m.end(2):]
+
+
+def _add_widths(head: bytes, pat: _Patterns, p: bytes, widths: dict[int, float]) -> bytes:
+    if not widths:
+        return head
+    m = pat.cols.search(head)
+    existing = []
+    if m:
+        existing = [(int(c.group(1)), int(c.group(2)), c.start(), c.end()) for c in pat.col.finditer(m.group(1))]
+    todo = {c: w for c, w in widths.items()
+            if not any(a <= c <= b for a, b, _, _ in existing)}
+    if not todo:
+        return head
+
+    def col_el(c: int, w: float) -> bytes:
+        return b"<" + p + b'col min="%d" max="%d" width="%s" customWidth="1"/>' % (c, c, f"{w:g}".encode())
+
+    if not m:
+        block = b"<" + p + b"cols>" + b"".join(col_el(c, w) for c, w in sorted(todo.items())) + b"</" + p + b"cols>"
+        return head + block
+    inner = m.group(1)
+    pieces, pos = [], 0
+    new = sorted(todo.items())
+    for a, b, s, e in existing:
+        while new and new[0][0] < a:
+            pieces.append(col_el(*new.pop(0)))
+        pieces.append(inner[pos:e])
+        pos = e
+    pieces.append(b"".join(col_el(c, w) for c, w in new))
+    pieces.append(inner[pos:])
+    start = m.start(1)
+    return head[:start] + b"".join(pieces) + head[m.end(1):]

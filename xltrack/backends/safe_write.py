@@ -1,0 +1,202 @@
+"""Writing the user's workbook safely: refuse when it is open, lock it, back it up, replace atomically.
+
+* **Open in a spreadsheet program** — Excel and WPS create an owner file ``~$name`` beside the
+  workbook (for long names Excel drops the first two characters: ``~$ok1.xlsx``); LibreOffice
+  creates ``.~lock.name#``. Either one → :class:`~xltrack.errors.WorkbookLocked` (exit 4).
+* **Two refreshes at once** — an exclusive OS lock: ``fcntl.flock`` on the workbook file itself
+  (POSIX; after taking it we check the path still names the same file, since a finished refresh
+  replaces the inode), ``msvcrt.locking`` on a ``.xltrack-backups/.lock`` file on Windows.
+  The second run fails at once with exit 4 instead of waiting.
+* **Backups** — before the replace, the current file is kept as
+  ``.xltrack-backups/<stem>.<YYYYmmdd-HHMMSS[-n]><suffix>`` beside the workbook (a hard link
+  when the file system allows it — the old file's inode is left untouched by the atomic replace —
+  else a copy); only the newest ``keep`` backups of that workbook are kept.
+* **Atomic replace** — the new file is written to a temporary file in the same folder, flushed to
+  disk, given the original's permission bits, then ``os.replace``-d over the workbook. A process
+  killed at any moment leaves either the old or the new workbook, never a half-written one; a
+  stray temporary file is named ``.~xltrack-*.tmp`` and removed by the next run.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import OutputError, WorkbookLocked
+from ..i18n import pick
+
+BACKUP_DIR = ".xltrack-backups"
+TMP_PREFIX = ".~xltrack-"
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Owner/lock files that spreadsheet programs create while the workbook is open."""
+    path = Path(path)
+    names = {f"~${path.name}", f".~lock.{path.name}#"}
+    if len(path.stem) > 2:
+        names.add(f"~${path.name[2:]}")
+    return [path.parent / n for n in sorted(names) if (path.parent / n).exists()]
+
+
+def check_not_open(path: Path, lang: str = "zh") -> None:
+    found = lock_files(path)
+    if found:
+        raise WorkbookLocked(pick(
+            lang, "工作簿 {p} 正在被 Excel/WPS/LibreOffice 打开（发现锁文件 {f}），请关闭后重试。",
+            "Workbook {p} is open in Excel/WPS/LibreOffice (lock file {f}); close it and retry.",
+            p=path.name, f=found[0].name))
+
+
+def _busy(path: Path, lang: str) -> WorkbookLocked:
+    return WorkbookLocked(pick(
+        lang, "工作簿 {p} 正被其他程序锁定或另一个 xltrack 刷新正在进行，请关闭 Excel 或稍后重试。",
+        "Workbook {p} is locked by another program or another xltrack refresh is running; close it in Excel or retry later.",
+        p=path.name))
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path, lang: str = "zh") -> Iterator[None]:
+    """Hold an exclusive, non-blocking OS lock for the workbook for the duration of a refresh."""
+    path = Path(path)
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+        lock_dir = path.parent / BACKUP_DIR
+        lock_dir.mkdir(exist_ok=True)
+        fd = os.open(lock_dir / f".{path.name}.lock", os.O_RDWR | os.O_CREAT)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError as e:
+            os.close(fd)
+            raise _busy(path, lang) from e
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                os.lseek(fd, 0, 0)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+            os.close(fd)
+        return
+    import fcntl
+    for _ in range(5):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except PermissionError as e:
+            raise _busy(path, lang) from e
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            os.close(fd)
+            raise _busy(path, lang) from e
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)   # replaced by a refresh that just finished: lock the new file
+    else:
+        raise _busy(path, lang)
+    try:
+        yield
+    finally:
+        os.close(fd)
+
+
+def make_backup(path: Path, keep: int = 5, *, now: dt.datetime | None = None) -> Path | None:
+    """Keep a copy of ``path`` in ``.xltrack-backups/``; prune to the newest ``keep``."""
+    if keep <= 0:
+        return None
+    path = Path(path)
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    dest = folder / f"{path.stem}.{stamp}{path.suffix}"
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = folder / f"{path.stem}.{stamp}-{n}{path.suffix}"
+    try:
+        os.link(path, dest)
+    except OSError:
+        shutil.copy2(path, dest)
+    prune_backups(path, keep)
+    return dest
+
+
+def backups_of(path: Path) -> list[Path]:
+    """This workbook's backups, oldest first."""
+    path = Path(path)
+    folder = path.parent / BACKUP_DIR
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.glob(f"{path.stem}.*{path.suffix}")
+             if p.name[len(path.stem) + 1:][:8].isdigit()]
+    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def prune_backups(path: Path, keep: int) -> None:
+    old = backups_of(path)
+    for p in old[:max(0, len(old) - keep)]:
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+def clean_stale_temps(folder: Path) -> None:
+    """Remove temporary files left by a refresh that was killed (older than a minute)."""
+    cutoff = dt.datetime.now().timestamp() - 60
+    for p in Path(folder).glob(TMP_PREFIX + "*.tmp"):
+        with contextlib.suppress(OSError):
+            if p.stat().st_mtime < cutoff:
+                p.unlink()
+
+
+@contextlib.contextmanager
+def atomic_output(target: Path, lang: str = "zh") -> Iterator[Path]:
+    """Yield a temporary path in ``target``'s folder; on success it replaces ``target`` atomically.
+
+    On any exception the temporary file is removed and ``target`` is untouched.
+    """
+    target = Path(target)
+    folder = target.parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise OutputError(pick(lang, "无法在 {d} 中写入文件：{e}", "Cannot write in {d}: {e}",
+                               d=folder, e=e.strerror or e)) from e
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        if target.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, target.stat().st_mode & 0o7777)
+        else:
+            with contextlib.suppress(OSError):
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o666 & ~umask)
+        try:
+            os.replace(tmp, target)
+        except PermissionError as e:
+            raise WorkbookLocked(pick(lang, "无法替换 {p}：文件被占用，请在 Excel 中关闭后重试。",
+                                      "Cannot replace {p}: the file is in use; close it in Excel and retry.",
+                                      p=target.name)) from e
+        except OSError as e:
+            raise OutputError(pick(lang, "无法写入 {p}：{e}", "Cannot write {p}: {e}",
+                                   p=target, e=e.strerror or e)) from e
+        if hasattr(os, "O_DIRECTORY"):
+            with contextlib.suppress(OSError):
+                dfd = os.open(folder, os.O_DIRECTORY)
+                os.fsync(dfd)
+                os.close(dfd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
