@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import numbers
 
 from ...plan import Cell, Style
 from .styles import StyleBook
@@ -31,6 +32,10 @@ class CellWriter:
         if cell is None:
             return None
         v, style, p = cell.value, cell.style, self.p
+        if isinstance(v, numbers.Real) and not isinstance(v, (bool, int, float)):
+            v = float(v)    # numpy scalars
+        if v is not None and not isinstance(v, str) and v != v:
+            v = None        # NaN, NaT
         if isinstance(v, (dt.date, dt.datetime)):
             if style is None or not style.num_format:
                 fmt = DEFAULT_DATE_FORMAT if not isinstance(v, dt.datetime) else DEFAULT_DATE_FORMAT + " hh:mm"

@@ -125,14 +125,17 @@ def _axes(chart: Chart) -> str:
     fmt = chart.number_format or "General"
     small = ('<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="900"/></a:pPr>'
              '<a:endParaRPr lang="zh-CN"/></a:p></c:txPr>')
-    grid = '<c:majorGridlines><c:spPr><a:ln w="6350"><a:solidFill><a:srgbClr val="D9D9D9"/></a:solidFill></a:ln></c:spPr></c:majorGridlines>'
+    # A funnel (a hidden padding series centres the bars) has no meaningful value scale: its
+    # value axis and gridlines are hidden and the data labels carry the numbers.
+    funnel = any(s.hidden for s in chart.series)
+    grid = "" if funnel else '<c:majorGridlines><c:spPr><a:ln w="6350"><a:solidFill><a:srgbClr val="D9D9D9"/></a:solidFill></a:ln></c:spPr></c:majorGridlines>'
     cat = (f'<c:catAx><c:axId val="{CAT_AX}"/><c:scaling><c:orientation val="{orient}"/></c:scaling>'
            f'<c:delete val="0"/><c:axPos val="{cat_pos}"/><c:numFmt formatCode="General" sourceLinked="0"/>'
            f'<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>{small}'
            f'<c:crossAx val="{VAL_AX}"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
            f'<c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>')
     val = (f'<c:valAx><c:axId val="{VAL_AX}"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
-           f'<c:delete val="0"/><c:axPos val="{val_pos}"/>{grid}'
+           f'<c:delete val="{int(funnel)}"/><c:axPos val="{val_pos}"/>{grid}'
            f'<c:numFmt formatCode={quoteattr(fmt)} sourceLinked="0"/>'
            f'<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>{small}'
            f'<c:crossAx val="{CAT_AX}"/><c:crosses val="{crosses}"/><c:crossBetween val="between"/></c:valAx>')

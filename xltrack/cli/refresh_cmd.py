@@ -1,0 +1,37 @@
+"""``xltrack refresh WORKBOOK``: a thin wrapper over :func:`xltrack.refresh.refresh`."""
+from __future__ import annotations
+
+import click
+
+from ..i18n import pick
+from .options import as_of_option, resolve_as_of, workbook_argument
+
+
+@click.command("refresh")
+@workbook_argument
+@as_of_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the refreshed workbook here instead of replacing WORKBOOK.")
+@click.option("--no-backup", is_flag=True, help="Do not keep a copy of the previous version.")
+@click.option("--keep-backups", type=click.IntRange(min=1), default=5, show_default=True,
+              help="How many previous versions to keep in .xltrack-backups/ beside the workbook.")
+def command(path: str, as_of, output: str | None, no_backup: bool, keep_backups: int) -> None:
+    """Recompute lights, risk reasons and summary sheets and write them into WORKBOOK.
+
+    Only xltrack's own columns and sheets change; every other part of the file stays
+    byte-for-byte as it was. The write is atomic and the previous version is kept.
+    """
+    from ..refresh import refresh
+
+    res = refresh(path, as_of=resolve_as_of(as_of), output=output, backup=not no_backup,
+                  keep_backups=keep_backups)
+    lang = res.tables.lang
+    c = res.counts
+    click.echo(pick(lang, "已刷新 {p}：{n} 个项目，红 {r} / 黄 {y} / 绿 {g}，数据问题 {e} 个错误、{w} 个警告{ids}（{s:.2f} 秒）",
+                    "Refreshed {p}: {n} projects, {r} red / {y} yellow / {g} green, data issues: {e} errors, {w} warnings{ids} ({s:.2f} s)",
+                    p=res.path, n=c.get("projects", 0), r=c.get("red", 0), y=c.get("yellow", 0),
+                    g=c.get("green", 0), e=c.get("errors", 0), w=c.get("warnings", 0), s=res.seconds,
+                    ids=(pick(lang, "，新分配编号 {k} 个", ", {k} IDs assigned", k=c["ids_assigned"])
+                         if c.get("ids_assigned") else "")))
+    if res.backup:
+        click.echo(pick(lang, "上一版本已备份到 {b}", "Previous version kept in {b}", b=res.backup))

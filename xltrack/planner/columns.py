@@ -1,0 +1,126 @@
+"""The computed columns on Projects and Payments, resolved to sheet columns.
+
+A computed column that the reader found (by its header, any language or alias) is written where
+it is; one that is missing is appended after the last used column, in ``layout.toml`` order.
+Values are typed (numbers as numbers, text as text) and the light is a filled cell in the
+layout's red/yellow/green.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import pandas as pd
+
+from ..compute.results import Results
+from ..i18n import pick
+from ..pipeline import layout
+from ..plan import Cell, ColumnWrite, Style
+from ..tables import SheetInfo, Tables
+
+_L = layout()
+_C = _L.colors
+_F = _L.formats
+HEADER = Style(bold=True, fill=_C["owned_header"], border=True, wrap=True, valign="center")
+INT = Style(num_format=_F["int"])
+MONEY = Style(num_format=_F["money"])
+LIGHT_TEXT = {"red": ("红", "Red"), "yellow": ("黄", "Yellow"), "green": ("绿", "Green")}
+
+
+def light_cell(light: Any, lang: str) -> Cell:
+    if light not in LIGHT_TEXT:
+        return Cell(None)
+    return Cell(pick(lang, *LIGHT_TEXT[light]),
+                Style(fill=_C[light], font_color=_C[f"{light}_font"], bold=True, halign="center"))
+
+
+def _int(v: Any) -> Cell:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return Cell(None)
+    return Cell(int(round(float(v))), INT)
+
+
+def _money(v: Any) -> Cell:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return Cell(None)
+    return Cell(float(v), MONEY)
+
+
+def _text(v: Any) -> Cell:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return Cell(None)
+    return Cell(str(v) if str(v) else None)
+
+
+def _row_issues(tables: Tables, info: SheetInfo, lang: str) -> dict[int, str]:
+    by_row: dict[int, list[str]] = {}
+    for i in tables.issues:
+        if i.sheet == info.name and i.row and i.code != "id-assigned":
+            by_row.setdefault(int(i.row), []).append(i.message)
+    sep = pick(lang, "；", "; ")
+    return {r: sep.join(dict.fromkeys(ms)) for r, ms in by_row.items()}
+
+
+def _resolve(info: SheetInfo, keys: list[str]) -> dict[str, int]:
+    cols, nxt = {}, info.last_col + 1
+    used = set(info.columns.values()) | set(info.extras.values())
+    for key in keys:
+        if key in info.columns:
+            cols[key] = info.columns[key]
+    for key in keys:
+        if key not in cols:
+            while nxt in used:
+                nxt += 1
+            cols[key] = nxt
+            used.add(nxt)
+    return cols
+
+
+def _column(info: SheetInfo, sheet_key: str, key: str, col: int, rows: list[int], cells: list[Cell],
+            lang: str) -> ColumnWrite:
+    spec = _L.sheet(sheet_key).column(key)
+    return ColumnWrite(sheet=info.name, key=key, col=col, header_row=info.header_row,
+                       header=Cell(spec.label(lang), HEADER), rows=rows, cells=cells,
+                       width=spec.width, clear_to_row=max(info.last_row, info.header_row))
+
+
+def computed_columns(tables: Tables, results: Results) -> list[ColumnWrite]:
+    lang = results.lang
+    out: list[ColumnWrite] = []
+    info = tables.sheets.get("projects")
+    if info is not None:
+        df = results.projects
+        rows = [int(r) for r in df["_row"]] if len(df) else []
+        issues = _row_issues(tables, info, lang)
+        makers: dict[str, Callable[[], list[Cell]]] = {
+            "light": lambda: [light_cell(v, lang) for v in df["light"]],
+            "risk_reasons": lambda: [_text(v) for v in df["reason_text"]],
+            "days_in_stage": lambda: [_int(v) for v in df["days_in_stage"]],
+            "idle_days": lambda: [_int(v) for v in df["idle_days"]],
+            "follow_ups": lambda: [_int(v) for v in df["follow_ups"]],
+            "weighted_amount": lambda: [_money(v) for v in df["weighted_amount"]],
+            "data_issues": lambda: [_text(issues.get(r)) for r in rows],
+        }
+        keys = [c.key for c in _L.sheet("projects").owned_columns if c.key in makers]
+        cols = _resolve(info, keys)
+        out += [_column(info, "projects", k, cols[k], rows, makers[k](), lang) for k in keys]
+    info = tables.sheets.get("payments")
+    if info is not None:
+        df = results.payments
+        rows = [int(r) for r in df["_row"]] if len(df) else []
+        status_fill = {"overdue": (_C["red"], _C["red_font"]), "due": (_C["yellow"], _C["yellow_font"]),
+                       "collected": (_C["green"], _C["green_font"])}
+
+        def status_cells() -> list[Cell]:
+            cells = []
+            for st, text in zip(df["status"], df["status_text"]):
+                fill = status_fill.get(st)
+                style = Style(fill=fill[0], font_color=fill[1]) if fill else None
+                cells.append(Cell(str(text), style) if isinstance(text, str) and text else Cell(None))
+            return cells
+
+        makers = {"status": status_cells, "overdue_days": lambda: [_int(v) for v in df["overdue_days"]]}
+        keys = [c.key for c in _L.sheet("payments").owned_columns if c.key in makers]
+        cols = _resolve(info, keys)
+        out += [_column(info, "payments", k, cols[k], rows, makers[k](), lang) for k in keys]
+    return out
