@@ -1,0 +1,71 @@
+"""负责人 By owner: the leaderboard — points from stage advances first, then won amount.
+
+Figures are the KPI figures (``kpis["by_owner"]``), so they agree with ``xltrack report``. With
+50 owners the sheet has 50 rows; it is capped at ``MAX_ROWS`` owners (a visible line says how
+many more) only to stay bounded against a column of typos in the owner field.
+"""
+from __future__ import annotations
+
+from ..i18n import pick
+from ..plan import Cell, SheetWrite
+from . import kpis as K
+from . import style as S
+from .context import Ctx
+
+MAX_ROWS = 500
+HEADER_ROW = 5
+WIDTHS = [6, 12, 8, 10, 16, 16, 10, 16, 8, 9, 10, 8]
+
+FIELDS: list[tuple[str, tuple[str, ...], S.Style | None]] = [
+    ("points", ("points",), S.Style(border=True, bold=True, num_format="0.#")),
+    ("open_count", ("open_count", "open"), S.INT),
+    ("open_amount", ("open_amount",), S.MONEY),
+    ("weighted", ("weighted_amount", "weighted"), S.MONEY),
+    ("won_count", ("won_count", "won"), S.INT),
+    ("won_amount", ("won_amount",), S.MONEY),
+    ("lost_count", ("lost_count", "lost"), S.INT),
+    ("win_rate", ("win_rate",), S.PERCENT),
+    ("follow_ups", ("follow_ups", "activities"), S.INT),
+    ("red", ("red", "red_count", "reds"), S.INT),
+]
+
+
+def _labels(lang: str) -> list[str]:
+    return (["排名", "负责人", "积分", "进行中项目", "进行中金额", "加权金额", "赢单数", "赢单金额", "输单数",
+             "赢率", "本期跟进", "红灯"] if lang == "zh" else
+            ["Rank", "Owner", "Points", "Open", "Open amount", "Weighted", "Won", "Won amount", "Lost",
+             "Win rate", "Follow-ups", "Red"])
+
+
+def leaderboard(kpis: dict) -> list[dict]:
+    """One dict per owner (owner + FIELDS keys), best first; ties broken by name."""
+    out = []
+    for r in K.by_owner(kpis):
+        d = {"owner": str(K.first(r, "owner", "name"))}
+        for key, names, _ in FIELDS:
+            d[key] = K.num(r, *names)
+        out.append(d)
+    out.sort(key=lambda d: (-(d["points"] or 0), -(d["won_amount"] or 0), -(d["open_amount"] or 0), d["owner"]))
+    return out
+
+
+def build(ctx: Ctx) -> SheetWrite:
+    lang = ctx.lang
+    name = S.sheet_name("by_owner", lang)
+    board = leaderboard(ctx.results.kpis)
+    rows: list[list[Cell | None]] = S.title_rows(name, ctx.as_of, lang, ctx.team)
+    rows.append([Cell(pick(lang, "按积分排名（阶段推进得分，见设置表），同分按赢单金额。",
+                           "Ranked by points (earned per stage advance, see Config), then won amount."),
+                      S.NOTE)])
+    rows.append(S.header(_labels(lang)))
+    for rank, d in enumerate(board[:MAX_ROWS], start=1):
+        rows.append([Cell(rank, S.INT), Cell(d["owner"], S.Style(border=True, bold=rank <= 3))]
+                    + [Cell(d[key], st) for key, _, st in FIELDS[:-1]]
+                    + [Cell(d["red"], S.light_style("red") if d["red"] else S.INT)])
+    if not board:
+        rows.append([Cell(pick(lang, "还没有负责人数据。", "No owners yet."), S.NOTE)])
+    if len(board) > MAX_ROWS:
+        rows.append(S.overflow_note(len(board) - MAX_ROWS, lang, "另有 {n} 位负责人未列出",
+                                    "{n} more owners not shown"))
+    return SheetWrite(key="by_owner", name=name, rows=rows,
+                      col_widths={i + 1: w for i, w in enumerate(WIDTHS)}, freeze=(HEADER_ROW, 2))

@@ -1,0 +1,92 @@
+"""风险清单 Risk list: every red and yellow project, worst first — what a manager acts on.
+
+Worst first means: red before yellow, then the larger amount at risk, then the longer idle, then
+the ID (so the order is total and a refresh twice gives the same sheet). The list is capped at
+``MAX_ROWS`` rows so a workbook with 10,000 red projects still gets a sheet Excel opens quickly;
+the line under the list says how many were left out and where to find them (filter the Projects
+sheet by its light column, which holds every project).
+"""
+from __future__ import annotations
+
+from ..compute.results import LIGHT_RANK
+from ..i18n import pick
+from ..plan import Cell, SheetWrite
+from . import style as S
+from .context import Ctx
+
+MAX_ROWS = 500
+HEADER_ROW = 5
+
+
+def _labels(lang: str) -> list[str]:
+    zh = ["状态灯", "项目编号", "客户名称", "项目名称", "负责人", "当前阶段", "预计金额",
+          "风险原因", "下一步计划", "下一步截止", "未跟进天数", "阶段天数"]
+    en = ["Light", "ID", "Customer", "Project", "Owner", "Stage", "Amount",
+          "Risk reasons", "Next step", "Next step due", "Idle days", "Days in stage"]
+    return zh if lang == "zh" else en
+
+
+WIDTHS = [8, 12, 22, 24, 10, 12, 14, 48, 28, 12, 10, 10]
+
+
+def risk_records(ctx: Ctx) -> list[dict]:
+    """Red and yellow projects as plain dicts, worst first."""
+    rp = ctx.results.projects
+    if not len(rp):
+        return []
+    tp = ctx.tables.projects.reindex(rp.index)
+
+    def col(df, key: str) -> list:
+        return df[key].tolist() if key in df.columns else [None] * len(df)
+
+    c = {k: col(rp, k) for k in ("light", "id", "_row", "owner", "stage", "amount", "reason_text",
+                                 "idle_days", "days_in_stage")}
+    t = {k: col(tp, k) for k in ("customer", "project", "next_step", "next_step_due")}
+    recs = []
+    for i, light in enumerate(c["light"]):
+        if light not in ("red", "yellow"):
+            continue
+        recs.append({
+            "light": light, "id": S.clean(c["id"][i]), "_row": S.clean(c["_row"][i]),
+            "customer": S.clean(t["customer"][i]), "project": S.clean(t["project"][i]),
+            "owner": S.clean(c["owner"][i]), "stage": S.clean(c["stage"][i]),
+            "amount": S.number(c["amount"][i]), "reasons": S.clean(c["reason_text"][i]),
+            "next_step": S.clean(t["next_step"][i]), "next_step_due": S.clean(t["next_step_due"][i]),
+            "idle_days": S.number(c["idle_days"][i]), "days_in_stage": S.number(c["days_in_stage"][i]),
+            "_order": i,
+        })
+    recs.sort(key=lambda r: (-LIGHT_RANK[r["light"]], -(r["amount"] or 0.0),
+                             -(r["idle_days"] or 0.0), str(r["id"] or ""), r["_order"]))
+    return recs
+
+
+def build(ctx: Ctx) -> SheetWrite:
+    lang = ctx.lang
+    name = S.sheet_name("risk_list", lang)
+    recs = risk_records(ctx)
+    reds = sum(1 for r in recs if r["light"] == "red")
+    yellows = len(recs) - reds
+    rows: list[list[Cell | None]] = S.title_rows(name, ctx.as_of, lang, ctx.team)
+    rows.append([Cell(pick(lang, "红灯 {r} 个 · 黄灯 {y} 个 · 按严重程度排序（红灯在前，金额大的在前）",
+                           "{r} red · {y} yellow · worst first (red first, larger amount first)",
+                           r=reds, y=yellows), S.SECTION)])
+    rows.append(S.header(_labels(lang)))
+    for r in recs[:MAX_ROWS]:
+        rows.append([
+            Cell(S.light_label(r["light"], lang), S.light_style(r["light"])),
+            S.cell(r["id"], S.LINK, ctx.row_link(r["_row"])),
+            S.cell(r["customer"]), S.cell(r["project"]), S.cell(r["owner"]),
+            S.cell(ctx.stage_name(r["stage"])), S.cell(r["amount"], S.MONEY),
+            S.cell(r["reasons"], S.WRAP), S.cell(r["next_step"], S.WRAP),
+            S.cell(r["next_step_due"], S.DATE), S.cell(r["idle_days"], S.INT),
+            S.cell(r["days_in_stage"], S.INT),
+        ])
+    if not recs:
+        rows.append([Cell(pick(lang, "没有红灯或黄灯项目。", "No red or yellow projects."), S.NOTE)])
+    hidden = len(recs) - MAX_ROWS
+    if hidden > 0:
+        rows.append(S.overflow_note(hidden, lang, "另有 {n} 个项目未列出，见项目跟踪表筛选（状态灯列）",
+                                    "{n} more not shown: filter the Projects sheet by its Light column"))
+    return SheetWrite(key="risk_list", name=name, rows=rows,
+                      col_widths={i + 1: w for i, w in enumerate(WIDTHS)},
+                      freeze=(HEADER_ROW, 2), tab_color=S.COLORS["red_font"])
