@@ -45,7 +45,7 @@ def rich_workbook(path: Path) -> Path:
     chart = wb.add_chart({"type": "column"})
     chart.add_series({"values": "=Projects!$D$2:$D$9", "categories": "=Projects!$A$2:$A$9"})
     other.insert_chart("E2", chart)
-    png = Path(__file__).parent / "support" / "_pixel.png"
+    png = path.parent / "_pixel.png"
     if not png.exists():
         import zlib, struct
         raw = b"\x00\xff\x00\x00"

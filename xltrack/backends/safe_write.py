@@ -7,10 +7,10 @@
   (POSIX; after taking it we check the path still names the same file, since a finished refresh
   replaces the inode), ``msvcrt.locking`` on a ``.xltrack-backups/.lock`` file on Windows.
   The second run fails at once with exit 4 instead of waiting.
-* **Backups** — before the replace, the current file is kept as
-  ``.xltrack-backups/<stem>.<YYYYmmdd-HHMMSS[-n]><suffix>`` beside the workbook (a hard link
-  when the file system allows it — the old file's inode is left untouched by the atomic replace —
-  else a copy); only the newest ``keep`` backups of that workbook are kept.
+* **Backups** — before the replace, the current file is copied to
+  ``.xltrack-backups/<stem>.<YYYYmmdd-HHMMSS[-n]><suffix>`` beside the workbook (a copy, not a
+  hard link: a program that later saves the workbook in place would change a linked backup too);
+  only the newest ``keep`` backups of that workbook are kept.
 * **Atomic replace** — the new file is written to a temporary file in the same folder, flushed to
   disk, given the original's permission bits, then ``os.replace``-d over the workbook. A process
   killed at any moment leaves either the old or the new workbook, never a half-written one; a
@@ -120,10 +120,7 @@ def make_backup(path: Path, keep: int = 5, *, now: dt.datetime | None = None) ->
     while dest.exists():
         n += 1
         dest = folder / f"{path.stem}.{stamp}-{n}{path.suffix}"
-    try:
-        os.link(path, dest)
-    except OSError:
-        shutil.copy2(path, dest)
+    shutil.copy2(path, dest)
     prune_backups(path, keep)
     return dest
 
