@@ -68,3 +68,7 @@ class SendError(XltrackError):
     """Mail could not be sent after the configured retries."""
 
     exit_code = EXIT_SEND_FAILED
+
+
+class OutputExists(OutputError):
+    """The output file already exists and overwriting was not asked for (``init`` without --force)."""
