@@ -1,0 +1,170 @@
+"""Benchmark: ``xltrack.validate`` vs a plain openpyxl read of the same workbook, same run.
+
+Generates a zh workbook of 10,000 projects and 100,000 activities (XlsxWriter, constant_memory),
+mostly clean typed cells with a few percent of the messy text salespeople type (``120万``,
+``2026/3/5``, typos in stage names), then times, each in a fresh subprocess so peak memory
+(``ru_maxrss``) is per reader:
+
+* ``validate``: the full read + header mapping + normalization + issue collection;
+* ``calamine``: python-calamine's raw read of the same sheets (the floor we build on);
+* ``openpyxl``: ``load_workbook(read_only=True, data_only=True)`` iterating every value.
+
+Usage: ``python3 benchmarks/bench_validate.py [--projects N] [--activities M] [--keep PATH]``.
+Target (issue 3): validate < 1.5 s and ≥ 5× faster than openpyxl on a 2-core machine.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+AS_OF = dt.date(2026, 11, 27)
+
+
+def make_workbook(path: Path, projects: int = 10_000, activities: int = 100_000, seed: int = 1) -> Path:
+    import xlsxwriter
+
+    from xltrack.pipeline import default_pipeline, layout
+
+    rnd = random.Random(seed)
+    pipe = default_pipeline()
+    lay = layout()
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    datef = wb.add_format({"num_format": "yyyy-mm-dd"})
+    stages = [s.zh for s in pipe.stages]
+    owners = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊"]
+
+    ps = lay.sheet("projects")
+    ws = wb.add_worksheet(ps.zh)
+    cols = ps.columns
+    for c, col in enumerate(cols):
+        ws.write(0, c, col.zh)
+    base = dt.date(2025, 1, 1)
+    for r in range(1, projects + 1):
+        messy = rnd.random() < 0.03
+        created = base + dt.timedelta(days=rnd.randrange(600))
+        for c, col in enumerate(cols):
+            k, t = col.key, col.type
+            if col.owned:
+                v = None
+            elif k == "id":
+                v = f"P-{r:04d}"
+            elif t == "stage":
+                v = rnd.choice(stages) if not messy else rnd.choice(["商务洽淡", "谈判", "Proposal"])
+            elif t == "owner":
+                v = rnd.choice(owners)
+            elif t == "money":
+                v = round(rnd.uniform(1e4, 5e6), -2) if not messy else f"{rnd.randint(1, 500)}万"
+            elif t == "percent":
+                v = None if rnd.random() < 0.7 else rnd.choice([0.3, 0.6, "60%"])
+            elif t == "date":
+                if k != "created" and rnd.random() < 0.5:
+                    v = None
+                else:
+                    d = created if k == "created" else created + dt.timedelta(days=rnd.randrange(200))
+                    v = d if not messy else f"{d.year}/{d.month}/{d.day}"
+            else:
+                v = f"{col.zh}{r}"
+            if isinstance(v, dt.date):
+                ws.write_datetime(r, c, dt.datetime(v.year, v.month, v.day), datef)
+            elif v is not None:
+                ws.write(r, c, v)
+
+    acts = lay.sheet("activities")
+    wa = wb.add_worksheet(acts.zh)
+    for c, col in enumerate(acts.columns):
+        wa.write(0, c, col.zh)
+    types = [a.zh for a in pipe.activity_types]
+    for r in range(1, activities + 1):
+        pid = rnd.randint(1, projects)
+        d = base + dt.timedelta(days=rnd.randrange(690))
+        wa.write(r, 0, f"P-{pid:04d}")
+        if rnd.random() < 0.02:
+            wa.write(r, 1, f"{d.year}年{d.month}月{d.day}日")
+        else:
+            wa.write_datetime(r, 1, dt.datetime(d.year, d.month, d.day), datef)
+        wa.write(r, 2, rnd.choice(types))
+        wa.write(r, 3, rnd.choice(owners))
+        wa.write(r, 4, f"沟通内容 {r}")
+        wa.write(r, 5, f"下一步 {r}")
+    wb.close()
+    return path
+
+
+_RUNNERS = {
+    "validate": """
+import datetime as dt, sys
+from xltrack.normalize.api import validate
+t = validate(sys.argv[1], as_of=dt.date(2026, 11, 27))
+n = (len(t.projects), len(t.activities), len(t.issues))
+""",
+    "calamine": """
+import sys, python_calamine
+wb = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
+n = [len(wb.get_sheet_by_name(s).to_python(skip_empty_area=False)) for s in wb.sheet_names]
+""",
+    "openpyxl": """
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True, data_only=True)
+n = 0
+for ws in wb.worksheets:
+    for row in ws.iter_rows(values_only=True):
+        n += len(row)
+""",
+}
+
+_WRAP = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+{body}
+secs = time.perf_counter() - t0
+print(json.dumps({{"seconds": secs, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "result": str(n)}}))
+"""
+
+
+def run(name: str, path: Path) -> dict:
+    code = _WRAP.format(body=_RUNNERS[name])
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                         cwd=str(ROOT), check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--projects", type=int, default=10_000)
+    ap.add_argument("--activities", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=1, help="best of N runs per reader")
+    ap.add_argument("--keep", type=Path, default=None, help="write the workbook here and keep it")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.keep or Path(tmp) / "bench.xlsx"
+        t0 = time.perf_counter()
+        make_workbook(path, args.projects, args.activities)
+        print(f"workbook: {args.projects:,} projects, {args.activities:,} activities, "
+              f"{path.stat().st_size / 2**20:.1f} MiB, generated in {time.perf_counter() - t0:.1f} s")
+        results = {}
+        for name in ("validate", "calamine", "openpyxl"):
+            runs = [run(name, path) for _ in range(args.repeat)]
+            results[name] = min(runs, key=lambda r: r["seconds"])
+    base = results["openpyxl"]["seconds"]
+    print(f"\n{'reader':<10} {'seconds':>8} {'peak MiB':>9} {'vs openpyxl':>12}  result")
+    for name, r in results.items():
+        print(f"{name:<10} {r['seconds']:>8.2f} {r['rss_mib']:>9.0f} {base / r['seconds']:>11.1f}×  {r['result']}")
+    v = results["validate"]["seconds"]
+    print(f"\ntarget: validate < 1.5 s ({'met' if v < 1.5 else 'NOT met'}), "
+          f"≥ 5× faster than openpyxl ({'met' if base / v >= 5 else 'NOT met'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The calamine reader: grids anchored at A1, typed values, error cells, formulas' cached values."""
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+
+from xltrack.read import CellError, clean_grid, open_workbook
+
+from .validate_books import Formula, write_book
+
+
+def test_grid_is_anchored_at_a1_with_typed_values(tmp_path):
+    p = write_book(tmp_path / "t.xlsx", {"S": [
+        [], [],
+        [None, None, "hello", 5, 2.5],
+        [None, None, dt.date(2026, 3, 5), dt.datetime(2026, 3, 5, 10, 30), True],
+        [None, None, Formula("=1+1", 2), Formula("=NA()", "#N/A"), Formula("=1/0", "#DIV/0!"), "  "],
+    ], "Empty": []})
+    with open_workbook(p) as book:
+        assert book.sheet_names == ["S", "Empty"]
+        g = book.grid("S")
+        assert book.grid("Empty") == []
+    assert len(g) == 5 and g[0] == [None] * len(g[0])
+    assert g[2][:5] == [None, None, "hello", 5.0, 2.5]
+    assert g[3][2:5] == [dt.date(2026, 3, 5), dt.datetime(2026, 3, 5, 10, 30), True]
+    assert g[4][2] == 2.0                         # formula read by its cached value
+    assert g[4][3] == CellError("#N/A") and str(g[4][4]) == "#DIV/0!"
+    assert g[4][5] == "  "                        # text is as typed; normalization trims
+
+
+def test_error_cells_in_an_openpyxl_written_file(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目跟踪"
+    ws["B2"] = "x"
+    ws["C3"] = "#REF!"        # openpyxl writes a known error string as an error cell (t="e")
+    ws["AA10"] = 7
+    p = tmp_path / "o.xlsx"
+    wb.save(p)
+    with open_workbook(p) as book:
+        g = book.grid("项目跟踪")
+    assert g[1][1] == "x"
+    assert g[2][2] == CellError("#REF!")
+    assert len(g) == 10 and len(g[9]) == 27 and g[9][26] == 7.0
+
+
+def test_lazy_grids_and_prefetch_read_the_same(tmp_path):
+    p = write_book(tmp_path / "t.xlsx", {"A": [["a", 1]], "B": [[None, "b"]]})
+    with open_workbook(p) as book:
+        book.prefetch(["B", "A", "not a sheet"])
+        grids = book.grids()
+        assert list(grids) == ["A", "B"] and len(grids) == 2
+        assert grids["B"] == [[None, "b"]] and grids["A"] == [["a", 1.0]]
+    with open_workbook(p) as book:
+        assert book.raw_grid("B") == [["", "b"]]
+    assert clean_grid([["", 0, False]]) == [[None, 0, False]]

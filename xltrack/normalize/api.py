@@ -1,0 +1,157 @@
+"""Public functions: workbook or grids in, normalized :class:`~xltrack.tables.Tables` out.
+
+``tables_from_grids`` is the one place normalization happens; it never touches a file, so the
+file path (``read_workbook``/``validate``) and the live Excel backend (grids read through xlwings)
+produce identical tables and issues.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..errors import WorkbookUnreadable
+from ..i18n import pick
+from ..issues import Issue
+from ..pipeline import default_pipeline, layout
+from ..pipeline.models import Lang, Pipeline
+from ..tables import Tables
+from . import tables as T
+from .headers import find_header
+from .sheets import detect_lang, find_sheets
+
+_P_ID = re.compile(r"^P-(\d+)$")
+
+
+def _pipeline(grids: Mapping[str, list[list[Any]]], name: str | None, lang: Lang) -> Pipeline:
+    """The Config sheet's pipeline, else the default one (also while config_sheet is not there)."""
+    if name is None:
+        return default_pipeline()
+    try:
+        mod = importlib.import_module("xltrack.pipeline.config_sheet")
+    except ModuleNotFoundError as e:
+        if e.name != "xltrack.pipeline.config_sheet":
+            raise
+        return default_pipeline()
+    return mod.pipeline_from_grid(clean(grids[name]), sheet_name=name, lang=lang)
+
+
+def history_floor(rows: list[list[Any]]) -> int:
+    """The highest P-number anywhere on the History sheet (IDs are never reused)."""
+    top = 0
+    for row in rows:
+        for v in row:
+            if isinstance(v, str) and (m := _P_ID.match(v.strip())):
+                top = max(top, int(m[1]))
+    return top
+
+
+def clean(rows: list[list[Any]]) -> list[list[Any]]:
+    """Empty cells as None (the file reader's fast path hands them over as "")."""
+    return [[None if v == "" else v for v in r] for r in rows]
+
+
+def _trim(rows: list[list[Any]]) -> list[list[Any]]:
+    end = len(rows)
+    while end and all(v is None for v in rows[end - 1]):
+        end -= 1
+    return rows[:end]
+
+
+def _sort_key(order: dict[str, int]):
+    def key(i: Issue) -> tuple:
+        col = re.match(r"[A-Z]+", i.cell or "")
+        c = T.col_index(col.group(0)) if col else 0
+        return (order.get(i.sheet, 99), i.row or 0, c, i.code)
+    return key
+
+
+def tables_from_grids(grids: Mapping[str, list[list[Any]]], *, as_of: dt.date,
+                      source: str | Path | None = None, lang: Lang | None = None,
+                      id_floor: int = 0) -> Tables:
+    """Normalize the user sheets found in ``grids`` (sheet name -> rows of raw cell values).
+
+    Empty cells may be None or ``""``. ``id_floor``: assigned IDs start above it (and above every
+    P-number on the Projects and History sheets).
+
+    Raises :class:`WorkbookUnreadable` when there is no Projects sheet or a required column is
+    missing, :class:`~xltrack.errors.ConfigError` when the Config sheet is broken. Everything else
+    (bad dates, unknown stages, duplicate IDs…) becomes an issue in ``Tables.issues``.
+    """
+    names = list(grids.keys())
+    where = find_sheets(names)
+    lay = layout()
+    if "projects" not in where:
+        sheet = lay.sheet("projects")
+        lang = lang or detect_lang(names)
+        raise WorkbookUnreadable(pick(
+            lang, "找不到“{zh}”表（工作簿中的表：{found}）。",
+            "No “{en}” sheet found (the workbook has: {found}).",
+            zh=sheet.zh, en=sheet.en, found=", ".join(names) or "—"))
+    proj_grid = grids[where["projects"]]
+    lang = lang or detect_lang(names, _first_rows_labels(proj_grid))
+    pipe = _pipeline(grids, where.get("config"), lang)
+    issues: list[Issue] = []
+    builder = T.SheetFrameBuilder(pipe, lang, as_of)
+    frames, infos, present = {}, {}, {}
+    for key in ("projects", "activities", "payments"):
+        sheet = lay.sheet(key)
+        if key not in where:
+            frames[key] = T.empty_frame(sheet)
+            continue
+        name = where[key]
+        grid = grids[name]
+        hm = find_header(grid, sheet, sheet_name=name, lang=lang)
+        frames[key], infos[key], present[key] = builder.build(grid, sheet, hm, sheet_name=name,
+                                                             issues=issues)
+    history = _trim(clean(grids[where["history"]])) if "history" in where else []
+    projects = frames["projects"]
+    pinfo = infos["projects"]
+    T.assign_ids(projects, pinfo, lang, issues, id_floor=max(id_floor, history_floor(history)),
+                 present=present["projects"].get("id"))
+    known = set(projects["id"].dropna().tolist())
+    for key in ("activities", "payments"):
+        if key in infos:
+            T.check_project_refs(frames[key], infos[key], known, lang, issues)
+    _date_checks(frames, infos, as_of, lang, issues)
+    order = {n: i for i, n in enumerate(names)}
+    issues.sort(key=_sort_key(order))
+    return Tables(lang=lang, pipeline=pipe, projects=projects, activities=frames["activities"],
+                  payments=frames["payments"], issues=issues, sheets=infos, history_rows=history,
+                  sheet_names=names, source=Path(source) if source is not None else None)
+
+
+def _first_rows_labels(grid: list[list[Any]]) -> list[Any]:
+    return [v for row in grid[:10] for v in row if isinstance(v, str)]
+
+
+def _date_checks(frames, infos, as_of, lang, issues) -> None:
+    lay = layout()
+    past_only = {"projects": ["created", "closed"], "activities": ["date"], "payments": ["actual_date"]}
+    for key, fields in past_only.items():
+        if key in infos:
+            for f in fields:
+                T.check_future(frames[key], infos[key], f, lay.sheet(key), as_of, lang, issues)
+    if "projects" in infos:
+        for early, late in (("created", "expected_close"), ("created", "closed")):
+            T.check_order(frames["projects"], infos["projects"], early, late, lay.sheet("projects"),
+                          lang, issues)
+
+
+def read_workbook(path: str | Path, *, as_of: dt.date | None = None) -> Tables:
+    """Read and normalize a workbook file (.xlsx/.xlsm). ``as_of`` defaults to today."""
+    from ..read import open_workbook
+
+    with open_workbook(path) as book:
+        where = find_sheets(book.sheet_names)
+        book.prefetch([where[k] for k in ("projects", "activities", "payments", "config", "history")
+                       if k in where])
+        return tables_from_grids(book.grids(raw=True), as_of=as_of or dt.date.today(),
+                                 source=Path(path))
+
+
+def validate(path: str | Path, *, as_of: dt.date | None = None) -> Tables:
+    """``xltrack validate``: every issue of the workbook, located (same as :func:`read_workbook`)."""
+    return read_workbook(path, as_of=as_of)

@@ -1,0 +1,130 @@
+"""Normalize one column of raw cells into a typed array plus located issues.
+
+Most cells in a real workbook are already clean typed values (a date cell, a number cell), so
+each loop dispatches on the exact type first and only hands strings (and odd types) to the
+parsers in :mod:`.values`. Dates become day ordinals (0 = missing) so the DataFrame column is built
+with one numpy operation instead of one pandas conversion per cell.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from .lookup import Resolver
+from .values import is_error, parse_amount, parse_date, parse_number, parse_probability, parse_text
+
+_UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+@dataclass(slots=True)
+class Problem:
+    """A problem in one cell, before it is located and worded (see :mod:`.tables`)."""
+
+    index: int                # position in the column (data row index)
+    code: str
+    value: Any
+    normalized: Any = None
+    suggestion: str | None = None
+    extra: dict | None = None
+
+
+def ordinals_to_datetime64(ords: "list[int] | np.ndarray") -> np.ndarray:
+    a = np.asarray(ords, dtype="int64")
+    out = (a - _UNIX_ORDINAL).astype("datetime64[D]").astype("datetime64[ns]")
+    out[a == 0] = np.datetime64("NaT")
+    return out
+
+
+def date_column(col: list[Any], *, as_of: dt.date, order: str,
+                problems: list[Problem]) -> list[int]:
+    """Day ordinals (0 when blank or invalid)."""
+    out = [0] * len(col)
+    _dt, _d = dt.datetime, dt.date
+    for i, v in enumerate(col):
+        t = type(v)
+        if t is _dt or t is _d:
+            out[i] = v.toordinal()
+        elif v is not None and v != "":
+            val, code, extra = parse_date(v, as_of=as_of, order=order)
+            if val is not None:
+                out[i] = val.toordinal()
+            if code:
+                problems.append(Problem(i, code, v, val, extra=extra))
+    return out
+
+
+def _float_column(col: list[Any], parse: Callable, problems: list[Problem], *,
+                  typed_ok: Callable[[float], bool]) -> np.ndarray:
+    out = np.full(len(col), np.nan)
+    for i, v in enumerate(col):
+        t = type(v)
+        if t is float and typed_ok(v):
+            out[i] = v
+        elif v is not None and v != "":
+            val, code, extra = parse(v)
+            if val is not None:
+                out[i] = val
+            if code:
+                problems.append(Problem(i, code, v, val, extra=extra))
+    return out
+
+
+def money_column(col: list[Any], problems: list[Problem]) -> np.ndarray:
+    return _float_column(col, parse_amount, problems, typed_ok=lambda f: 0 <= f < math.inf)
+
+
+def number_column(col: list[Any], problems: list[Problem]) -> np.ndarray:
+    return _float_column(col, parse_number, problems, typed_ok=lambda f: not math.isnan(f))
+
+
+def percent_column(col: list[Any], problems: list[Problem]) -> np.ndarray:
+    return _float_column(col, parse_probability, problems, typed_ok=lambda f: 0 <= f <= 1)
+
+
+def text_column(col: list[Any], problems: list[Problem]) -> list[str | None]:
+    """Trimmed text; ``""`` and whitespace-only cells are blank."""
+    out = [(v.strip() or None) if type(v) is str else v for v in col]
+    for i, v in enumerate(out):
+        if v is not None and type(v) is not str:
+            val, code, _ = parse_text(v)
+            out[i] = val
+            if code:
+                problems.append(Problem(i, code, v))
+    return out
+
+
+def lookup_column(col: list[Any], resolver: Resolver, unknown_code: str, problems: list[Problem], *,
+                  keep_unknown: bool) -> tuple[list[str | None], list[str | None]]:
+    """Resolve names; unknown names give ``unknown_code`` (with a suggestion on a near miss).
+
+    ``keep_unknown``: keep the trimmed text when not resolved (owners), else None (stages, types).
+    An empty resolver (no owners configured) accepts every name as typed.
+    Returns (trimmed texts, resolved values).
+    """
+    texts = text_column(col, problems)
+    if not resolver:
+        return texts, texts
+    out: list[str | None] = [None] * len(texts)
+    for i, s in enumerate(texts):
+        if s is None:
+            continue
+        val, suggestion = resolver.resolve(s)
+        if val is not None:
+            out[i] = val
+        else:
+            out[i] = s if keep_unknown else None
+            problems.append(Problem(i, unknown_code, col[i], None, suggestion))
+    return texts, out
+
+
+def nonblank_mask(col: list[Any]) -> np.ndarray:
+    return np.fromiter((v is not None and not (type(v) is str and not v.strip()) for v in col),
+                       dtype=bool, count=len(col))
+
+
+def is_error_value(v: Any) -> bool:
+    return is_error(v)

@@ -1,0 +1,261 @@
+"""Grids (rows of raw cells) → the normalized :class:`xltrack.tables.Tables` frames and issues.
+
+Follows the contract in :mod:`xltrack.tables` exactly: one DataFrame row per non-blank Excel row
+(never dropped), every canonical user column of the sheet (missing ones all-missing), ``_row``,
+then every extra user column by its header text with raw values. Problems become located issues
+(sheet, cell, field, raw value) in the workbook's language.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..issues import Issue, make_issue
+from ..pipeline.models import Lang, Pipeline, Sheet
+from ..tables import SheetInfo
+from . import columns as C
+from .headers import HeaderMap
+from .lookup import activity_type_resolver, owner_resolver, stage_resolver
+
+_P_ID = re.compile(r"^P-(\d+)$")
+
+
+def col_letter(c: int) -> str:
+    """1 -> 'A', 27 -> 'AA'."""
+    s = ""
+    while c:
+        c, r = divmod(c - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def col_index(letters: str) -> int:
+    """'A' -> 1, 'AA' -> 27."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def _columns_of(rows: list[list[Any]], width: int) -> list[list[Any]]:
+    """Transpose data rows into columns, padding ragged rows (live Excel grids may be ragged)."""
+    if not rows:
+        return [[] for _ in range(width)]
+    if any(len(r) != width for r in rows):
+        rows = [(r + [None] * (width - len(r)))[:width] for r in rows]
+    return [list(c) for c in zip(*rows)]
+
+
+def _last_row(grid: list[list[Any]], floor: int) -> int:
+    r = len(grid)
+    while r > floor and all(v is None or v == "" for v in grid[r - 1]):
+        r -= 1
+    return max(r, floor)
+
+
+def _last_col(grid: list[list[Any]], start: int) -> int:
+    w = max((len(r) for r in grid[start:]), default=0)
+    while w > 0 and all(len(r) < w or r[w - 1] is None or r[w - 1] == "" for r in grid[start:]):
+        w -= 1
+    return w
+
+
+class SheetFrameBuilder:
+    """Builds one sheet's DataFrame and issues; shared state: pipeline, language, as-of date."""
+
+    def __init__(self, pipe: Pipeline, lang: Lang, as_of: dt.date):
+        self.pipe, self.lang, self.as_of = pipe, lang, as_of
+        self.stages = stage_resolver(pipe, lang)
+        self.owners = owner_resolver(pipe, lang)
+        self.types = activity_type_resolver(pipe, lang)
+
+    def build(self, grid: list[list[Any]], sheet: Sheet, hm: HeaderMap, *, sheet_name: str,
+              issues: list[Issue]) -> tuple[pd.DataFrame, SheetInfo, dict[str, np.ndarray]]:
+        """The frame, where things are, and for required/ID columns which raw cells were non-blank.
+
+        Every data row is parsed (blank cells cost one type check), then wholly blank rows are
+        dropped: a row is blank when none of its user or extra cells holds a value or a problem.
+        """
+        body = grid[hm.row:]
+        width = max((len(r) for r in body), default=0)
+        width = max(width, max(hm.columns.values(), default=0), max(hm.extras.values(), default=0))
+        cols = _columns_of(body, width)
+        n = len(body)
+        keep = np.zeros(n, dtype=bool)
+        data: dict[str, Any] = {}
+        present: dict[str, np.ndarray] = {}
+        located: list[tuple[C.Problem, int, str, str]] = []
+        for col in sheet.columns:
+            if col.owned:
+                continue
+            ci = hm.columns.get(col.key)
+            raw = [None] * n if ci is None else cols[ci - 1]
+            problems: list[C.Problem] = []
+            values, mask = self._column(col.type, raw, problems)
+            if problems:
+                mask = mask.copy()
+                mask[[p.index for p in problems]] = True
+            keep |= mask
+            data[col.key] = values
+            present[col.key] = mask
+            located.extend((p, ci, col.key, col.label(self.lang)) for p in problems)
+        for name, ci in hm.extras.items():
+            raw = cols[ci - 1]
+            keep |= C.nonblank_mask(raw)
+            data[name] = pd.Series([None if v == "" else v for v in raw], dtype=object)
+        data["_row"] = np.arange(hm.row + 1, hm.row + 1 + n, dtype="int64")
+        df = pd.DataFrame(data)
+        idx = np.flatnonzero(keep)
+        if len(idx) != n:
+            df = df.iloc[idx].reset_index(drop=True)
+            present = {k: m[idx] for k, m in present.items()}
+        for p, ci, key, label in located:
+            issues.append(self._issue(p, sheet_name, ci, key, label, hm.row + 1 + p.index))
+        self._required(df, sheet, hm, sheet_name, present, issues)
+        info = SheetInfo(key=sheet.key, name=sheet_name, header_row=hm.row, columns=dict(hm.columns),
+                         extras=dict(hm.extras), last_row=_last_row(grid, hm.row),
+                         last_col=_last_col(grid, hm.row - 1))
+        return df, info, present
+
+    def _column(self, ctype: str, raw: list[Any], problems: list[C.Problem]) -> tuple[Any, np.ndarray]:
+        """(typed values, mask of cells that hold a value) for one column."""
+        if ctype == "date":
+            ords = np.asarray(C.date_column(raw, as_of=self.as_of, order=self.pipe.date_order,
+                                            problems=problems), dtype="int64")
+            return C.ordinals_to_datetime64(ords), ords != 0
+        if ctype in ("money", "percent", "int"):
+            fn = {"money": C.money_column, "percent": C.percent_column, "int": C.number_column}[ctype]
+            arr = fn(raw, problems)
+            return arr, ~np.isnan(arr)
+        if ctype == "stage":
+            texts, out = C.lookup_column(raw, self.stages, "unknown-stage", problems, keep_unknown=False)
+        elif ctype == "owner":
+            texts, out = C.lookup_column(raw, self.owners, "unknown-owner", problems, keep_unknown=True)
+        elif ctype == "activity_type":
+            texts, out = C.lookup_column(raw, self.types, "unknown-activity-type", problems,
+                                         keep_unknown=False)
+        else:
+            texts = out = C.text_column(raw, problems)
+        mask = np.asarray(texts, dtype=object) != None  # noqa: E711 (elementwise)
+        return pd.Series(out, dtype=object), mask
+
+    def _issue(self, p: C.Problem, sheet_name: str, ci: int | None, key: str, label: str,
+               row: int) -> Issue:
+        value = str(p.value) if C.is_error_value(p.value) else p.value
+        normalized = p.normalized
+        extra = dict(p.extra or {})
+        if p.code == "ambiguous-date":
+            order = extra.get("order", self.pipe.date_order)
+            extra["order"] = _order_words(order, self.lang)
+        iss = make_issue(p.code, self.lang, sheet=sheet_name, cell=f"{col_letter(ci or 1)}{row}",
+                         field=key, value=value, row=row, normalized=normalized,
+                         suggestion=p.suggestion, label=label, **extra)
+        return iss
+
+    def _required(self, df: pd.DataFrame, sheet: Sheet, hm: HeaderMap, sheet_name: str,
+                  present: dict[str, np.ndarray], issues: list[Issue]) -> None:
+        """A required cell left blank (a cell holding anything, even a bad value, is not blank)."""
+        for col in sheet.columns:
+            if not col.required or col.owned:
+                continue
+            ci = hm.columns[col.key]
+            for r in df["_row"].to_numpy()[~present[col.key]]:
+                r = int(r)
+                issues.append(make_issue("missing-required", self.lang, sheet=sheet_name,
+                                         cell=f"{col_letter(ci)}{r}", field=col.key, value=None,
+                                         row=r, label=col.label(self.lang)))
+
+
+def _order_words(order: str, lang: Lang) -> str:
+    if lang == "zh":
+        return "月/日/年" if order == "mdy" else "日/月/年"
+    return "month/day/year" if order == "mdy" else "day/month/year"
+
+
+# ------------------------------------------------------------------------- cross-sheet checks --
+def assign_ids(df: pd.DataFrame, info: SheetInfo, lang: Lang, issues: list[Issue], *,
+               id_floor: int = 0, present: np.ndarray | None = None) -> None:
+    """Fill blank project IDs (``P-0001``…) above every existing P-number and ``id_floor``;
+    report duplicates (every later occurrence, pointing at the first)."""
+    ids = df["id"]
+    top = id_floor
+    for v in ids.dropna():
+        if m := _P_ID.match(str(v)):
+            top = max(top, int(m[1]))
+    ci = info.columns.get("id", 1)
+    letter = col_letter(ci)
+    new = ids.copy()
+    blank = ids.isna().to_numpy() if present is None else ~present
+    for i in np.flatnonzero(blank):
+        top += 1
+        pid = f"P-{top:04d}"
+        new.iat[i] = pid
+        r = int(df["_row"].iat[i])
+        issues.append(make_issue("id-assigned", lang, sheet=info.name, cell=f"{letter}{r}",
+                                 field="id", value=None, row=r, normalized=pid))
+    df["id"] = new
+    first: dict[str, int] = {}
+    for pid, r in zip(ids.tolist(), df["_row"].tolist()):
+        if pid is None:
+            continue
+        if pid in first:
+            issues.append(make_issue("duplicate-id", lang, sheet=info.name, cell=f"{letter}{r}",
+                                     field="id", value=pid, row=int(r), other_row=first[pid]))
+        else:
+            first[pid] = int(r)
+
+
+def check_project_refs(df: pd.DataFrame, info: SheetInfo, known: set[str], lang: Lang,
+                       issues: list[Issue]) -> None:
+    ci = info.columns.get("project_id", 1)
+    s = df["project_id"]
+    bad = s.notna().to_numpy() & ~s.isin(known).to_numpy()
+    for pid, r in zip(s[bad].tolist(), df["_row"][bad].tolist()):
+        issues.append(make_issue("unknown-project", lang, sheet=info.name,
+                                 cell=f"{col_letter(ci)}{r}", field="project_id", value=pid, row=int(r)))
+
+
+def check_future(df: pd.DataFrame, info: SheetInfo, key: str, sheet: Sheet, as_of: dt.date,
+                 lang: Lang, issues: list[Issue]) -> None:
+    if key not in info.columns:
+        return
+    ci = info.columns[key]
+    s = df[key]
+    bad = (s > pd.Timestamp(as_of)).to_numpy()
+    for d, r in zip(s[bad].tolist(), df["_row"][bad].tolist()):
+        issues.append(make_issue("future-date", lang, sheet=info.name, cell=f"{col_letter(ci)}{r}",
+                                 field=key, value=d.date().isoformat(), row=int(r),
+                                 label=sheet.column(key).label(lang)))
+
+
+def check_order(df: pd.DataFrame, info: SheetInfo, early: str, late: str, sheet: Sheet, lang: Lang,
+                issues: list[Issue]) -> None:
+    """``late`` before ``early`` (e.g. expected close before created) is reported on ``late``."""
+    if early not in info.columns or late not in info.columns:
+        return
+    ci = info.columns[late]
+    bad = (df[late] < df[early]).to_numpy()
+    for d, r in zip(df[late][bad].tolist(), df["_row"][bad].tolist()):
+        issues.append(make_issue("date-order", lang, sheet=info.name, cell=f"{col_letter(ci)}{r}",
+                                 field=late, value=d.date().isoformat(), row=int(r),
+                                 label=sheet.column(late).label(lang),
+                                 other_label=sheet.column(early).label(lang)))
+
+
+def empty_frame(sheet: Sheet) -> pd.DataFrame:
+    data: dict[str, Any] = {}
+    for c in sheet.columns:
+        if c.owned:
+            continue
+        if c.type == "date":
+            data[c.key] = pd.Series([], dtype="datetime64[ns]")
+        elif c.type in ("money", "percent", "int"):
+            data[c.key] = pd.Series([], dtype="float64")
+        else:
+            data[c.key] = pd.Series([], dtype=object)
+    data["_row"] = pd.Series([], dtype="int64")
+    return pd.DataFrame(data)

@@ -1,0 +1,60 @@
+"""Find error cells (#N/A, #REF!…) in a worksheet part.
+
+python-calamine (0.9) hands error cells back as empty strings, which would make ``=VLOOKUP(…)``
+returning ``#N/A`` look like a blank cell. Error cells are rare and always carry ``t="e"`` in the
+sheet XML, so one byte search over the decompressed part tells whether a sheet has any (≈15 ms for
+a 100,000-row sheet); only then are they located with a regular expression.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+
+from lxml import etree
+
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+_ERR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_VAL = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> zip member of its worksheet part (from workbook.xml and its rels)."""
+    wb = etree.fromstring(zf.read("xl/workbook.xml"))
+    rels_xml = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {}
+    for rel in rels_xml.iter(f"{{{_NS_PKG_REL}}}Relationship"):
+        t = rel.get("Target", "")
+        t = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t))
+        targets[rel.get("Id")] = t
+    out = {}
+    for sh in wb.iter(f"{{{_NS_MAIN}}}sheet"):
+        rid = sh.get(f"{{{_NS_REL}}}id")
+        if rid in targets:
+            out[sh.get("name")] = targets[rid]
+    return out
+
+
+def col_index(letters: bytes | str) -> int:
+    """'A' -> 1, 'AA' -> 27."""
+    n = 0
+    for ch in letters if isinstance(letters, str) else letters.decode():
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def error_cells(xml: bytes) -> dict[tuple[int, int], str]:
+    """(row, col) 1-based -> error text, for every ``t="e"`` cell that names its address."""
+    if b't="e"' not in xml:
+        return {}
+    found = {}
+    for m in _ERR_CELL.finditer(xml):
+        ref = _REF.search(m.group(1))
+        val = _VAL.search(m.group(2))
+        if ref and val:
+            found[(int(ref.group(2)), col_index(ref.group(1)))] = val.group(1).decode("utf-8", "replace")
+    return found
