@@ -62,7 +62,7 @@ def num(x: Any) -> float | None:
 
 
 def rate(a: float, b: float) -> float | None:
-    return None if not b else round(a / b, 4)
+    return None if not b else round(float(a) / float(b), 4)
 
 
 def _between(d: pd.Series, start: dt.date, end: dt.date) -> pd.Series:
