@@ -44,38 +44,48 @@ STATUS_ZH = {"collected": "已回款", "overdue": "已逾期", "due": "待回款
 
 
 def kpis() -> dict:
-    """Worked out by hand from PROJECTS / PAYMENTS above."""
+    """Worked out by hand from PROJECTS / PAYMENTS above, in the shape of xltrack.compute's KPIs."""
     open_amt = 800_000 + 300_000 + 50_000 + 120_000                    # 1,270,000
     weighted = 800_000 * .75 + 300_000 * .5 + 50_000 * .1 + 120_000 * .25   # 785,000
+
+    def stage(key, count, amount, w, days, dwell, conv, red, yellow):
+        return {"stage": key, "count": count, "amount": amount, "weighted_amount": w,
+                "avg_days_in_stage": days, "avg_dwell_days": dwell, "conversion": conv,
+                "red": red, "yellow": yellow}
+
+    def owner(name, oc, oa, w, wc, wa, lc, rate, fu, red, yellow, adv, pts):
+        return {"owner": name, "open_count": oc, "open_amount": oa, "weighted_amount": w, "won_count": wc,
+                "won_amount": wa, "lost_count": lc, "win_rate": rate, "follow_ups": fu, "red": red,
+                "yellow": yellow, "advances": adv, "points": pts}
+
     return {
-        "as_of": AS_OF.isoformat(), "currency": "CNY", "period": "month",
+        "as_of": AS_OF.isoformat(), "currency": "CNY", "lang": "zh",
         "totals": {"projects": 6, "open_count": 4, "open_amount": open_amt, "weighted_amount": weighted,
                    "won_count": 1, "won_amount": 500_000, "lost_count": 1, "win_rate": 0.5,
                    "avg_cycle_days": 42.0, "red": 2, "yellow": 1, "green": 3},
+        "period": {"name": "month", "start": "2026-11-01", "end": "2026-11-30", "won_count": 1,
+                   "won_amount": 500_000, "lost_count": 0, "win_rate": 1.0, "points": 11},
         "by_stage": [
-            {"stage": "lead", "count": 1, "amount": 50_000, "weighted": 5_000, "avg_days_in_stage": 20.0, "conversion": 0.6},
-            {"stage": "discovery", "count": 1, "amount": 120_000, "weighted": 30_000, "avg_days_in_stage": 4.0, "conversion": 0.5},
-            {"stage": "proposal", "count": 1, "amount": 300_000, "weighted": 150_000, "avg_days_in_stage": 10.0, "conversion": None},
-            {"stage": "negotiation", "count": 1, "amount": 800_000, "weighted": 600_000, "avg_days_in_stage": 30.0, "conversion": 0.5},
-            {"stage": "won", "count": 1, "amount": 500_000, "weighted": 500_000, "avg_days_in_stage": None, "conversion": None},
-            {"stage": "lost", "count": 1, "amount": 200_000, "weighted": 0, "avg_days_in_stage": None, "conversion": None},
+            stage("lead", 1, 50_000, 5_000, 20.0, 6.0, 0.6, 1, 0),
+            stage("discovery", 1, 120_000, 30_000, 4.0, 12.5, 0.5, 0, 0),
+            stage("proposal", 1, 300_000, 150_000, 10.0, None, None, 0, 1),
+            stage("negotiation", 1, 800_000, 600_000, 30.0, 20.0, 0.5, 1, 0),
+            stage("won", 1, 500_000, 500_000, None, None, None, 0, 0),
+            stage("lost", 1, 200_000, 0, None, None, None, 0, 0),
         ],
         "by_owner": [
-            {"owner": "张三", "open_count": 2, "open_amount": 850_000, "weighted_amount": 605_000, "won_count": 0,
-             "won_amount": 0, "lost_count": 0, "win_rate": None, "follow_ups": 3, "red": 2, "points": 3},
-            {"owner": "李四", "open_count": 2, "open_amount": 420_000, "weighted_amount": 180_000, "won_count": 0,
-             "won_amount": 0, "lost_count": 0, "win_rate": None, "follow_ups": 5, "red": 0, "points": 3},
-            {"owner": "王五", "open_count": 0, "open_amount": 0, "weighted_amount": 0, "won_count": 1,
-             "won_amount": 500_000, "lost_count": 1, "win_rate": 0.5, "follow_ups": 1, "red": 0, "points": 5},
+            owner("张三", 2, 850_000, 605_000, 0, 0, 0, None, 3, 2, 0, 1, 3),
+            owner("李四", 2, 420_000, 180_000, 0, 0, 0, None, 5, 0, 1, 2, 3),
+            owner("王五", 0, 0, 0, 1, 500_000, 1, 0.5, 1, 0, 0, 1, 5),
         ],
         "forecast": [
-            {"month": "2026-10", "amount": 50_000, "weighted": 5_000},
-            {"month": "2026-12", "amount": 1_100_000, "weighted": 750_000},
-            {"month": "2028-03", "amount": 120_000, "weighted": 30_000},
+            {"month": "2026-10", "count": 1, "amount": 50_000, "weighted_amount": 5_000},
+            {"month": "2026-12", "count": 2, "amount": 1_100_000, "weighted_amount": 750_000},
+            {"month": "2028-03", "count": 1, "amount": 120_000, "weighted_amount": 30_000},
         ],
-        "collections": {"planned_this_month": 300_000, "collected_this_month": 0,
-                        "planned_this_quarter": 500_000, "collected_this_quarter": 200_000,
-                        "overdue_amount": 200_000},
+        "collections": {"month": {"planned": 300_000, "collected": 0},
+                        "quarter": {"planned": 500_000, "collected": 200_000},
+                        "overdue_amount": 200_000, "overdue_count": 1, "due_amount": 100_000},
         "changes": {"new": 1, "advanced": 1},
         "issues": {"error": 1, "warning": 1},
     }

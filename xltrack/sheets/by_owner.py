@@ -14,36 +14,40 @@ from .context import Ctx
 
 MAX_ROWS = 500
 HEADER_ROW = 5
-WIDTHS = [6, 12, 8, 10, 16, 16, 10, 16, 8, 9, 10, 8]
+WIDTHS = [6, 12, 9, 9, 10, 16, 16, 8, 16, 8, 8, 10, 7, 7]
 
-FIELDS: list[tuple[str, tuple[str, ...], S.Style | None]] = [
-    ("points", ("points",), S.Style(border=True, bold=True, num_format="0.#")),
-    ("open_count", ("open_count", "open"), S.INT),
-    ("open_amount", ("open_amount",), S.MONEY),
-    ("weighted", ("weighted_amount", "weighted"), S.MONEY),
-    ("won_count", ("won_count", "won"), S.INT),
-    ("won_amount", ("won_amount",), S.MONEY),
-    ("lost_count", ("lost_count", "lost"), S.INT),
-    ("win_rate", ("win_rate",), S.PERCENT),
-    ("follow_ups", ("follow_ups", "activities"), S.INT),
-    ("red", ("red", "red_count", "reds"), S.INT),
+# (KPI key, style); the last two (red, yellow) get the light colours when non-zero.
+FIELDS: list[tuple[str, S.Style | None]] = [
+    ("points", S.Style(border=True, bold=True, num_format="0.#")),
+    ("advances", S.INT),
+    ("open_count", S.INT),
+    ("open_amount", S.MONEY),
+    ("weighted_amount", S.MONEY),
+    ("won_count", S.INT),
+    ("won_amount", S.MONEY),
+    ("lost_count", S.INT),
+    ("win_rate", S.PERCENT),
+    ("follow_ups", S.INT),
+    ("red", S.INT),
+    ("yellow", S.INT),
 ]
 
 
 def _labels(lang: str) -> list[str]:
-    return (["排名", "负责人", "积分", "进行中项目", "进行中金额", "加权金额", "赢单数", "赢单金额", "输单数",
-             "赢率", "本期跟进", "红灯"] if lang == "zh" else
-            ["Rank", "Owner", "Points", "Open", "Open amount", "Weighted", "Won", "Won amount", "Lost",
-             "Win rate", "Follow-ups", "Red"])
+    return (["排名", "负责人", "本期积分", "本期推进", "进行中项目", "进行中金额", "加权金额", "赢单数",
+             "赢单金额", "输单数", "赢率", "本期跟进", "红灯", "黄灯"] if lang == "zh" else
+            ["Rank", "Owner", "Points (period)", "Advances (period)", "Open", "Open amount", "Weighted",
+             "Won", "Won amount", "Lost", "Win rate", "Follow-ups (period)", "Red", "Yellow"])
 
 
-def leaderboard(kpis: dict) -> list[dict]:
+def leaderboard(kpis: dict, lang: str) -> list[dict]:
     """One dict per owner (owner + FIELDS keys), best first; ties broken by name."""
     out = []
     for r in K.by_owner(kpis):
-        d = {"owner": str(K.first(r, "owner", "name"))}
-        for key, names, _ in FIELDS:
-            d[key] = K.num(r, *names)
+        owner = r.get("owner")
+        d = {"owner": str(owner) if owner is not None else pick(lang, "（无负责人）", "(no owner)")}
+        for key, _ in FIELDS:
+            d[key] = K.num(r, key)
         out.append(d)
     out.sort(key=lambda d: (-(d["points"] or 0), -(d["won_amount"] or 0), -(d["open_amount"] or 0), d["owner"]))
     return out
@@ -52,16 +56,16 @@ def leaderboard(kpis: dict) -> list[dict]:
 def build(ctx: Ctx) -> SheetWrite:
     lang = ctx.lang
     name = S.sheet_name("by_owner", lang)
-    board = leaderboard(ctx.results.kpis)
+    board = leaderboard(ctx.results.kpis, lang)
     rows: list[list[Cell | None]] = S.title_rows(name, ctx.as_of, lang, ctx.team)
-    rows.append([Cell(pick(lang, "按积分排名（阶段推进得分，见设置表），同分按赢单金额。",
-                           "Ranked by points (earned per stage advance, see Config), then won amount."),
-                      S.NOTE)])
+    rows.append([Cell(pick(lang, "按本期积分排名（每次阶段推进得分，分值见设置表），同分按赢单金额、进行中金额。",
+                           "Ranked by points this period (earned per stage advance, see Config), "
+                           "then won amount, then open amount."), S.NOTE)])
     rows.append(S.header(_labels(lang)))
     for rank, d in enumerate(board[:MAX_ROWS], start=1):
         rows.append([Cell(rank, S.INT), Cell(d["owner"], S.Style(border=True, bold=rank <= 3))]
-                    + [Cell(d[key], st) for key, _, st in FIELDS[:-1]]
-                    + [Cell(d["red"], S.light_style("red") if d["red"] else S.INT)])
+                    + [Cell(d[key], st) for key, st in FIELDS[:-2]]
+                    + [Cell(d[x], S.light_style(x) if d[x] else S.INT) for x in ("red", "yellow")])
     if not board:
         rows.append([Cell(pick(lang, "还没有负责人数据。", "No owners yet."), S.NOTE)])
     if len(board) > MAX_ROWS:

@@ -8,7 +8,7 @@ Layout (columns A–J, 13 wide each):
   whose first, invisible series centres each bar), open pipeline by owner split by light
   (stacked), forecast by expected-close month (amount and weighted), collections planned vs
   collected by month;
-* from column M: the chart data blocks. Each chart's series refer to these cells, so Excel
+* from M12: the chart data blocks. Each chart's series refer to these cells, so Excel
   redraws from them, and carry the same values as caches for viewers that do not recalculate.
 
 Every block is bounded: owners beyond the top ``TOP_OWNERS`` by open amount are summed into one
@@ -29,6 +29,7 @@ from .funnel import stage_rows
 
 TOP_OWNERS = 12
 DATA_COL = 13                    # column M
+DATA_TOP = 12                    # below the tiles, so the blocks keep plain row heights
 TILE_LABEL = Style(fill=S.TILE_FILL, font_color=S.MUTED, halign="center", border=True)
 TILE_SUB = Style(fill=S.TILE_FILL, font_color=S.MUTED, font_size=9, halign="center", border=True)
 MONEY_FMT = S.FORMATS["money_whole"]
@@ -52,8 +53,6 @@ def tiles(ctx: Ctx) -> list[tuple[str, float | None, str, str, str | None, str |
     lang, t, c = ctx.lang, K.totals(ctx.results.kpis), K.collections(ctx.results.kpis)
     n = lambda v: "" if v is None else f"{v:,.0f}"  # noqa: E731
     period = _period(t.period, lang)
-    recs = payment_records(ctx)
-    od_n = sum(1 for r in recs if r["status"] == "overdue")
     errors = ctx.tables.error_count
     red_fill = S.COLORS["red"]
     return [
@@ -61,12 +60,13 @@ def tiles(ctx: Ctx) -> list[tuple[str, float | None, str, str, str | None, str |
          pick(lang, "{n} 个项目", "{n} projects", n=n(t.open_count)), None, "funnel"),
         (pick(lang, "加权金额", "Weighted pipeline"), t.weighted, MONEY_FMT,
          pick(lang, "金额 × 赢率", "amount × probability"), None, "funnel"),
-        (pick(lang, "{p}赢单", "Won {p}", p=period), t.won_amount, MONEY_FMT,
-         pick(lang, "{n} 单", "{n} deals", n=n(t.won_count)), S.COLORS["green"], "by_owner"),
+        (pick(lang, "{p}赢单", "Won {p}", p=period), t.period_won_amount, MONEY_FMT,
+         pick(lang, "{n} 单", "{n} deals", n=n(t.period_won_count)), S.COLORS["green"], "by_owner"),
         (pick(lang, "赢率", "Win rate"), t.win_rate, S.FORMATS["percent"],
-         pick(lang, "赢 {w} / 输 {l}", "won {w} / lost {l}", w=n(t.won_count), l=n(t.lost_count)), None, "by_owner"),
+         pick(lang, "累计 赢 {w} / 输 {l}", "all time: won {w} / lost {l}", w=n(t.won_count), l=n(t.lost_count)),
+         None, "by_owner"),
         (pick(lang, "平均成交周期", "Average cycle"), t.avg_cycle_days, pick(lang, '0" 天"', '0" days"'),
-         pick(lang, "创建到赢单", "created to won"), None, None),
+         pick(lang, "创建到赢单（累计）", "created to won, all time"), None, None),
         (pick(lang, "红灯项目", "Red projects"), t.red, "0",
          pick(lang, "见风险清单", "see Risk list"), S.COLORS["red"], "risk_list"),
         (pick(lang, "黄灯项目", "Yellow projects"), t.yellow, "0",
@@ -74,7 +74,7 @@ def tiles(ctx: Ctx) -> list[tuple[str, float | None, str, str, str | None, str |
         (pick(lang, "本月计划回款", "Collections due this month"), c.planned_month, MONEY_FMT,
          pick(lang, "已回 {n}", "collected {n}", n=n(c.collected_month)), None, "collections"),
         (pick(lang, "逾期回款", "Overdue collections"), c.overdue_amount, MONEY_FMT,
-         pick(lang, "{n} 笔", "{n} installments", n=od_n), red_fill if (c.overdue_amount or 0) > 0 else None, "collections"),
+         pick(lang, "{n} 笔", "{n} installments", n=n(c.overdue_count)), red_fill if (c.overdue_amount or 0) > 0 else None, "collections"),
         (pick(lang, "数据错误", "Data errors"), float(errors), "0",
          pick(lang, "见数据问题表", "see Issues"), red_fill if errors else S.COLORS["green"], "issues"),
     ]
@@ -202,9 +202,9 @@ def build(ctx: Ctx) -> SheetWrite:
     _tile_rows(ctx, rows, merges)
     charts: list[Chart] = []
 
-    _put(rows, 1, DATA_COL, Cell(pick(lang, "图表数据（看板图表引用这些单元格，自动生成）",
-                                      "Chart data (the charts refer to these cells; generated)"), S.NOTE))
-    top = 3
+    _put(rows, DATA_TOP - 1, DATA_COL, Cell(pick(lang, "图表数据（看板图表引用这些单元格，自动生成）",
+                                                 "Chart data (the charts refer to these cells; generated)"), S.NOTE))
+    top = DATA_TOP
     data = _or_placeholder(stage_data(ctx), 3, lang)
     f, l, top = _block(rows, top, pick(lang, "按阶段（进行中）", "By stage (open)"),
                        [pick(lang, "阶段", "Stage"), pick(lang, "金额", "Amount"),

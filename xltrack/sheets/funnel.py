@@ -2,8 +2,7 @@
 days in stage, conversion to the next stage — plus how many of each stage's projects are red or
 yellow.
 
-The stage figures are the KPI figures (``kpis["by_stage"]``) so the sheet agrees with
-``xltrack report``; the light counts come from the per-project lights. A stage the KPIs do not
+Every figure is the KPI figure (``kpis["by_stage"]``), so the sheet agrees with ``xltrack report``. A stage the KPIs do not
 mention still gets its row (pipeline order is the Config sheet's), with empty figures. Never
 truncated: one row per configured stage.
 """
@@ -16,14 +15,14 @@ from . import style as S
 from .context import Ctx
 
 HEADER_ROW = 4
-WIDTHS = [14, 10, 8, 16, 16, 12, 12, 8, 8]
+WIDTHS = [14, 10, 8, 16, 16, 12, 12, 12, 8, 8]
 
 
 def _labels(lang: str) -> list[str]:
-    return (["阶段", "类型", "项目数", "金额", "加权金额", "平均阶段天数", "转化到下一阶段", "红灯", "黄灯"]
-            if lang == "zh" else
-            ["Stage", "Kind", "Projects", "Amount", "Weighted", "Avg days in stage",
-             "Conversion to next", "Red", "Yellow"])
+    return (["阶段", "类型", "项目数", "金额", "加权金额", "当前平均阶段天数", "历史平均停留天数",
+             "转化到下一阶段", "红灯", "黄灯"] if lang == "zh" else
+            ["Stage", "Kind", "Projects", "Amount", "Weighted", "Avg days in stage (now)",
+             "Avg dwell (history)", "Conversion to next", "Red", "Yellow"])
 
 
 def _kind(kind: str, lang: str) -> str:
@@ -31,31 +30,19 @@ def _kind(kind: str, lang: str) -> str:
             "lost": pick(lang, "输单", "Lost"), "hold": pick(lang, "搁置", "On hold")}[kind]
 
 
-def light_counts(ctx: Ctx) -> dict[str, tuple[int, int]]:
-    """stage key -> (red, yellow), counted row by row."""
-    p = ctx.results.projects
-    out: dict[str, list[int]] = {}
-    if len(p) and "stage" in p.columns and "light" in p.columns:
-        for st, light in zip(p["stage"].tolist(), p["light"].tolist()):
-            if light in ("red", "yellow"):
-                out.setdefault(str(st), [0, 0])[0 if light == "red" else 1] += 1
-    return {k: (v[0], v[1]) for k, v in out.items()}
-
-
 def stage_rows(ctx: Ctx) -> list[dict]:
     """Per configured stage: name, kind and its KPI figures (None when the KPIs lack them)."""
     ks = K.by_stage(ctx.results.kpis)
-    lights = light_counts(ctx)
     out = []
     for st in ctx.tables.pipeline.stages:
         row = ks.get(st.key, {})
-        red, yellow = lights.get(st.key, (0, 0))
         out.append({"key": st.key, "name": st.name(ctx.lang), "kind": st.kind,  # type: ignore[arg-type]
-                    "count": K.num(row, "count", "projects"), "amount": K.num(row, "amount"),
-                    "weighted": K.num(row, "weighted", "weighted_amount"),
-                    "avg_days": K.num(row, "avg_days_in_stage", "avg_days", "average_days_in_stage"),
-                    "conversion": K.num(row, "conversion", "conversion_to_next", "conversion_rate"),
-                    "red": red, "yellow": yellow})
+                    "count": K.num(row, "count"), "amount": K.num(row, "amount"),
+                    "weighted": K.num(row, "weighted_amount"),
+                    "avg_days": K.num(row, "avg_days_in_stage"),
+                    "dwell": K.num(row, "avg_dwell_days"),
+                    "conversion": K.num(row, "conversion"),
+                    "red": K.num(row, "red") or 0.0, "yellow": K.num(row, "yellow") or 0.0})
     return out
 
 
@@ -67,7 +54,7 @@ def build(ctx: Ctx) -> SheetWrite:
     for r in stage_rows(ctx):
         rows.append([Cell(r["name"], S.Style(border=True, bold=True)), Cell(_kind(r["kind"], lang), S.TEXT),
                      Cell(r["count"], S.INT), Cell(r["amount"], S.MONEY), Cell(r["weighted"], S.MONEY),
-                     Cell(r["avg_days"], S.DAYS), Cell(r["conversion"], S.PERCENT),
+                     Cell(r["avg_days"], S.DAYS), Cell(r["dwell"], S.DAYS), Cell(r["conversion"], S.PERCENT),
                      Cell(r["red"], S.light_style("red") if r["red"] else S.INT),
                      Cell(r["yellow"], S.light_style("yellow") if r["yellow"] else S.INT)])
     rows.append([])

@@ -32,32 +32,29 @@ class Totals:
     open_count: float | None
     open_amount: float | None
     weighted: float | None
-    won_count: float | None
-    won_amount: float | None
-    lost_count: float | None
-    win_rate: float | None
-    avg_cycle_days: float | None
+    won_count: float | None          # all time
+    lost_count: float | None         # all time
+    win_rate: float | None           # all time: won / (won + lost)
+    avg_cycle_days: float | None     # all time, created → won
     red: float | None
     yellow: float | None
     green: float | None
-    period: str | None
+    period: str | None               # "week" / "month" / "quarter"
+    period_won_count: float | None
+    period_won_amount: float | None
 
 
 def totals(kpis: Mapping[str, Any]) -> Totals:
     t = kpis.get("totals") or {}
+    p = kpis.get("period") if isinstance(kpis.get("period"), Mapping) else {}
     return Totals(
-        open_count=num(t, "open_count", "open"),
-        open_amount=num(t, "open_amount", "pipeline_amount"),
-        weighted=num(t, "weighted_amount", "weighted"),
-        won_count=num(t, "won_count", "won"),
-        won_amount=num(t, "won_amount"),
-        lost_count=num(t, "lost_count", "lost"),
-        win_rate=num(t, "win_rate"),
-        avg_cycle_days=num(t, "avg_cycle_days", "average_cycle_days", "cycle_days"),
-        red=num(t, "red", "red_count"),
-        yellow=num(t, "yellow", "yellow_count"),
-        green=num(t, "green", "green_count"),
-        period=first(kpis, "period") or first(t, "period"),
+        open_count=num(t, "open_count"), open_amount=num(t, "open_amount"),
+        weighted=num(t, "weighted_amount"), won_count=num(t, "won_count"),
+        lost_count=num(t, "lost_count"), win_rate=num(t, "win_rate"),
+        avg_cycle_days=num(t, "avg_cycle_days"),
+        red=num(t, "red"), yellow=num(t, "yellow"), green=num(t, "green"),
+        period=first(p, "name"), period_won_count=num(p, "won_count"),
+        period_won_amount=num(p, "won_amount"),
     )
 
 
@@ -69,40 +66,32 @@ class Collections:
     collected_quarter: float | None
     overdue_amount: float | None
     overdue_count: float | None
+    due_amount: float | None
 
 
 def collections(kpis: Mapping[str, Any]) -> Collections:
     c = kpis.get("collections") or {}
+    m, q = c.get("month") or {}, c.get("quarter") or {}
     return Collections(
-        planned_month=num(c, "planned_this_month", "month_planned", "planned_month"),
-        collected_month=num(c, "collected_this_month", "month_collected", "collected_month"),
-        planned_quarter=num(c, "planned_this_quarter", "quarter_planned", "planned_quarter"),
-        collected_quarter=num(c, "collected_this_quarter", "quarter_collected", "collected_quarter"),
-        overdue_amount=num(c, "overdue_amount", "overdue"),
-        overdue_count=num(c, "overdue_count"),
+        planned_month=num(m, "planned"), collected_month=num(m, "collected"),
+        planned_quarter=num(q, "planned"), collected_quarter=num(q, "collected"),
+        overdue_amount=num(c, "overdue_amount"), overdue_count=num(c, "overdue_count"),
+        due_amount=num(c, "due_amount"),
     )
 
 
 def by_stage(kpis: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     """``by_stage`` keyed by stage key."""
-    out: dict[str, Mapping[str, Any]] = {}
-    for row in kpis.get("by_stage") or []:
-        key = first(row, "stage", "key")
-        if key is not None:
-            out[str(key)] = row
-    return out
+    return {str(r["stage"]): r for r in kpis.get("by_stage") or [] if r.get("stage") is not None}
 
 
 def by_owner(kpis: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [r for r in (kpis.get("by_owner") or []) if first(r, "owner", "name") is not None]
+    """``by_owner`` rows; the row of projects with no owner has ``owner`` None."""
+    return list(kpis.get("by_owner") or [])
 
 
 def forecast(kpis: Mapping[str, Any]) -> list[tuple[str, float, float]]:
     """``(month "YYYY-MM", amount, weighted)`` sorted by month."""
-    rows = []
-    for r in kpis.get("forecast") or []:
-        m = first(r, "month")
-        if m is None:
-            continue
-        rows.append((str(m), num(r, "amount") or 0.0, num(r, "weighted", "weighted_amount") or 0.0))
+    rows = [(str(r["month"]), num(r, "amount") or 0.0, num(r, "weighted_amount") or 0.0)
+            for r in kpis.get("forecast") or [] if r.get("month")]
     return sorted(rows)
