@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..clock import today
 from ..errors import WorkbookUnreadable
 from ..i18n import pick
 from ..issues import Issue
@@ -22,7 +23,7 @@ from . import tables as T
 from .headers import find_header
 from .sheets import detect_lang, find_sheets
 
-_P_ID = re.compile(r"^P-(\d+)$")
+_P_ID = re.compile(r"^\s*P-?(\d+)\s*$", re.IGNORECASE)
 
 
 def _pipeline(grids: Mapping[str, list[list[Any]]], name: str | None, lang: Lang) -> Pipeline:
@@ -39,13 +40,19 @@ def _pipeline(grids: Mapping[str, list[list[Any]]], name: str | None, lang: Lang
 
 
 def history_floor(rows: list[list[Any]]) -> int:
-    """The highest P-number anywhere on the History sheet (IDs are never reused)."""
+    """The highest P-number the History sheet remembers (IDs are never reused): its
+    ``id_high_water`` record (read by :func:`xltrack.compute.history.id_high_water`, the owner of
+    that format) and any ``P-N`` text anywhere on the sheet."""
     top = 0
     for row in rows:
         for v in row:
-            if isinstance(v, str) and (m := _P_ID.match(v.strip())):
+            if isinstance(v, str) and (m := _P_ID.match(v)):
                 top = max(top, int(m[1]))
-    return top
+    try:
+        from ..compute.history import id_high_water
+    except ImportError:
+        return top
+    return max(top, id_high_water(rows))
 
 
 def clean(rows: list[list[Any]]) -> list[list[Any]]:
@@ -148,7 +155,7 @@ def read_workbook(path: str | Path, *, as_of: dt.date | None = None) -> Tables:
         where = find_sheets(book.sheet_names)
         book.prefetch([where[k] for k in ("projects", "activities", "payments", "config", "history")
                        if k in where])
-        return tables_from_grids(book.grids(raw=True), as_of=as_of or dt.date.today(),
+        return tables_from_grids(book.grids(raw=True), as_of=as_of or today(),
                                  source=Path(path))
 
 

@@ -21,7 +21,7 @@ from . import columns as C
 from .headers import HeaderMap
 from .lookup import activity_type_resolver, owner_resolver, stage_resolver
 
-_P_ID = re.compile(r"^P-(\d+)$")
+_P_ID = re.compile(r"^\s*P-?(\d+)\s*$", re.IGNORECASE)
 
 
 def col_letter(c: int) -> str:
@@ -103,11 +103,11 @@ class SheetFrameBuilder:
             data[col.key] = values
             present[col.key] = mask
             located.extend((p, ci, col.key, col.label(self.lang)) for p in problems)
+        data["_row"] = np.arange(hm.row + 1, hm.row + 1 + n, dtype="int64")
         for name, ci in hm.extras.items():
             raw = cols[ci - 1]
             keep |= C.nonblank_mask(raw)
             data[name] = pd.Series([None if v == "" else v for v in raw], dtype=object)
-        data["_row"] = np.arange(hm.row + 1, hm.row + 1 + n, dtype="int64")
         df = pd.DataFrame(data)
         idx = np.flatnonzero(keep)
         if len(idx) != n:

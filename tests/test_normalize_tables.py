@@ -1,0 +1,157 @@
+"""tables_from_grids: the Tables contract (dtypes, _row, extras, issues), IDs, cross-sheet checks."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from xltrack.errors import WorkbookUnreadable
+from xltrack.normalize.api import tables_from_grids
+from xltrack.pipeline import layout
+from xltrack.read import CellError
+
+from .validate_books import ACT_HEADER, EN_HEADER, PAY_HEADER, ZH_HEADER
+
+AS_OF = dt.date(2026, 11, 27)
+D = dt.date
+
+
+def _issues(t, code=None):
+    return [(i.sheet, i.cell, i.field, i.code) for i in t.issues if code is None or i.code == code]
+
+
+def test_contract_columns_and_dtypes():
+    t = tables_from_grids({"项目跟踪": [ZH_HEADER + ["区域"],
+                                       ["P-0001", "华为", "张伟", "商务洽谈", 1200000.0, 0.6,
+                                        D(2026, 1, 5), "2026/12/31", "报价", "华南"]]}, as_of=AS_OF)
+    p = t.projects
+    user = [c.key for c in layout().sheet("projects").user_columns]
+    assert list(p.columns) == user + ["_row", "区域"]
+    for c in layout().sheet("projects").user_columns:
+        want = {"date": "datetime64[ns]", "money": "float64", "percent": "float64", "int": "float64"}
+        assert str(p[c.key].dtype) == want.get(c.type, "object"), c.key
+    assert p["_row"].dtype == np.int64 and p["_row"].tolist() == [2]
+    row = p.iloc[0]
+    assert (row["id"], row["customer"], row["owner"], row["stage"]) == ("P-0001", "华为", "张伟", "negotiation")
+    assert row["amount"] == 1200000.0 and row["probability"] == 0.6
+    assert row["created"] == pd.Timestamp(2026, 1, 5) and row["expected_close"] == pd.Timestamp(2026, 12, 31)
+    assert pd.isna(row["closed"]) and row["contact"] is None and row["区域"] == "华南"
+    assert t.issues == [] and t.lang == "zh"
+    assert list(t.activities.columns) == [c.key for c in layout().sheet("activities").user_columns] + ["_row"]
+    info = t.sheets["projects"]
+    assert (info.name, info.header_row, info.columns["stage"], info.extras, info.last_row, info.last_col) == \
+        ("项目跟踪", 1, 4, {"区域": 10}, 2, 10)
+
+
+def test_blank_rows_are_skipped_and_no_row_is_dropped():
+    grid = [ZH_HEADER,
+            ["P-0001", "华为", "张伟", "线索", None, None, None, None, None],
+            [None, "   ", "", None, None, None, None, None, None],         # wholly blank: skipped
+            [None, None, None, None, "oops", None, None, None, None],      # only junk: kept, flagged
+            ["P-0002", "腾讯", "王芳", "lead"]]                              # ragged row
+    t = tables_from_grids({"项目跟踪": grid}, as_of=AS_OF)
+    assert t.projects["_row"].tolist() == [2, 4, 5]
+    assert _issues(t) == [
+        ("项目跟踪", "A4", "id", "id-assigned"),
+        ("项目跟踪", "B4", "customer", "missing-required"),
+        ("项目跟踪", "C4", "owner", "missing-required"),
+        ("项目跟踪", "D4", "stage", "missing-required"),
+        ("项目跟踪", "E4", "amount", "bad-amount"),
+    ]
+    assert t.projects["id"].tolist() == ["P-0001", "P-0003", "P-0002"]
+
+
+def test_ids_assigned_above_every_p_number_and_the_floor_and_stable():
+    grid = [["项目编号", "客户名称", "负责人", "当前阶段"],
+            [None, "甲", "张伟", "线索"], ["P-0041", "乙", "张伟", "线索"], [None, "丙", "张伟", "线索"],
+            ["p12", "丁", "张伟", "线索"]]
+    t1 = tables_from_grids({"项目跟踪": grid}, as_of=AS_OF)
+    assert t1.projects["id"].tolist() == ["P-0042", "P-0041", "P-0043", "p12"]
+    assert [(i.cell, i.normalized, i.message) for i in t1.issues] == [
+        ("A2", "P-0042", "项目编号为空，已分配 P-0042"), ("A4", "P-0043", "项目编号为空，已分配 P-0043")]
+    t2 = tables_from_grids({"项目跟踪": grid}, as_of=AS_OF)
+    assert t2.projects["id"].tolist() == t1.projects["id"].tolist()
+    t3 = tables_from_grids({"项目跟踪": grid}, as_of=AS_OF, id_floor=100)
+    assert t3.projects["id"].tolist()[0] == "P-0101"
+    history = [["记录", "日期", "项目编号"], ["transition", D(2026, 1, 1), "P-0077"]]
+    t4 = tables_from_grids({"项目跟踪": grid, "历史": history}, as_of=AS_OF)
+    assert t4.projects["id"].tolist()[0] == "P-0078"
+    assert t4.history_rows == history
+
+
+def test_duplicate_ids_and_unknown_projects():
+    grids = {"项目跟踪": [ZH_HEADER, ["P-1", "甲", "张伟", "线索"], ["P-2", "乙", "张伟", "线索"],
+                         ["P-1", "丙", "张伟", "线索"], ["P-1", "丁", "张伟", "线索"]],
+             "沟通记录": [ACT_HEADER, ["P-2", D(2026, 11, 1), "电话"], ["P-9", D(2026, 11, 1), "电话"],
+                         [None, D(2026, 11, 2), "拜访"]],
+             "回款计划": [PAY_HEADER, ["P-3", "首付", D(2026, 12, 1), 1000]]}
+    t = tables_from_grids(grids, as_of=AS_OF)
+    assert _issues(t) == [
+        ("项目跟踪", "A4", "id", "duplicate-id"), ("项目跟踪", "A5", "id", "duplicate-id"),
+        ("沟通记录", "A3", "project_id", "unknown-project"), ("沟通记录", "A4", "project_id", "missing-required"),
+        ("回款计划", "A2", "project_id", "unknown-project")]
+    assert t.issues[0].message == "项目编号重复：P-1（与第 2 行相同）"
+    assert len(t.projects) == 4 and len(t.activities) == 3   # both duplicates kept
+
+
+def test_english_workbook_messages_and_lookups():
+    grids = {"Projects": [EN_HEADER, ["P-0001", "Acme", "Ann", "Negotation", "1.5M", "60%", "2026-01-05",
+                                       "2025-12-01", None]],
+             "Activities": [["Project ID", "Date", "Type"], ["P-0001", "Mar 5, 2026", "Emial"]]}
+    t = tables_from_grids(grids, as_of=AS_OF)
+    assert t.lang == "en"
+    assert [(i.cell, i.code, i.message, i.suggestion) for i in t.issues] == [
+        ("D2", "unknown-stage", "Unknown stage: Negotation (did you mean “Negotiation”?)", "Negotiation"),
+        ("H2", "date-order", "Expected close is before Created", None),
+        ("C2", "unknown-activity-type", "Unknown activity type: Emial (did you mean “Email”?)", "Email"),
+    ]
+    assert t.projects["amount"].tolist() == [1500000.0] and t.projects["stage"].tolist() == [None]
+    assert t.activities["date"].tolist() == [pd.Timestamp(2026, 3, 5)]
+
+
+def test_error_values_ambiguous_and_future_dates():
+    grids = {"项目跟踪": [ZH_HEADER, ["P-1", CellError("#REF!"), "张伟", "线索", CellError("#N/A"), None,
+                                     "3/5/2026", "12/1", None]]}
+    t = tables_from_grids(grids, as_of=AS_OF)
+    got = [(i.cell, i.code, i.value, i.message) for i in t.issues]
+    assert got == [
+        ("B2", "error-value", "#REF!", "单元格是错误值 #REF!"),
+        ("E2", "error-value", "#N/A", "单元格是错误值 #N/A"),
+        ("G2", "ambiguous-date", "3/5/2026", "日期 3/5/2026 有歧义，按月/日/年理解为 2026-03-05"),
+        ("H2", "ambiguous-date", "12/1", "日期 12/1 有歧义，按月/日/年理解为 2026-12-01"),
+    ]
+    assert t.issues[2].severity == "warning" and t.issues[0].severity == "error"
+    future = tables_from_grids({"项目跟踪": [ZH_HEADER, ["P-1", "甲", "张伟", "线索", None, None,
+                                                         D(2026, 12, 1)]]}, as_of=AS_OF)
+    assert [(i.cell, i.code, i.message) for i in future.issues] == [
+        ("G2", "future-date", "日期在今天之后：2026-12-01")]
+
+
+def test_owners_checked_against_config_when_listed(monkeypatch):
+    from xltrack.normalize import api
+    from xltrack.pipeline import default_pipeline
+    from xltrack.pipeline.models import Owner
+
+    pipe = default_pipeline()
+    pipe.owners = [Owner(name="张伟", aliases=["老张"])]
+    monkeypatch.setattr(api, "_pipeline", lambda grids, name, lang: pipe)
+    t = tables_from_grids({"项目跟踪": [ZH_HEADER, ["P-1", "甲", "老张", "线索"], ["P-2", "乙", "张玮", "线索"]]},
+                          as_of=AS_OF)
+    assert t.projects["owner"].tolist() == ["张伟", "张玮"]
+    assert [(i.cell, i.code, i.message) for i in t.issues] == [
+        ("C3", "unknown-owner", "未知负责人：张玮，是否为“张伟”？")]
+
+
+def test_no_projects_sheet():
+    with pytest.raises(WorkbookUnreadable) as e:
+        tables_from_grids({"Sheet1": [["a"]], "Sheet2": []}, as_of=AS_OF)
+    assert str(e.value) == "找不到“项目跟踪”表（工作簿中的表：Sheet1, Sheet2）。"
+
+
+def test_sheet_found_by_alias_and_missing_optional_sheets():
+    t = tables_from_grids({"Pipeline": [EN_HEADER, ["P-1", "Acme", "Ann", "lead"]]}, as_of=AS_OF)
+    assert t.lang == "en" and t.sheets["projects"].name == "Pipeline"
+    assert t.activities.empty and "date" in t.activities and str(t.activities["date"].dtype) == "datetime64[ns]"
+    assert t.sheet_names == ["Pipeline"] and t.history_rows == []
