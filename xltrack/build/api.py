@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..clock import today
 from ..errors import OutputError, OutputExists
 from ..i18n import pick
 from ..pipeline import default_pipeline
@@ -54,6 +55,9 @@ def _write_atomically(path: Path, lang: str, write: Any) -> None:
     os.close(fd)
     try:
         write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)   # mkstemp makes 0600; a team workbook gets the usual mode
         os.replace(tmp, path)
     except OSError as e:
         raise OutputError(pick(lang, "无法写入 {p}：{e}", "cannot write {p}: {e}", p=path,
@@ -79,7 +83,7 @@ def init(path: str | os.PathLike, *, lang: str = "zh", force: bool = False, demo
     pipeline = _pipeline(lang)
     data = None
     if demo:
-        d = generate(rows=rows, seed=seed, as_of=as_of or dt.date.today(), pipeline=pipeline)
+        d = generate(rows=rows, seed=seed, as_of=as_of or today(), pipeline=pipeline)
         pipeline, data = d.pipeline, d.rows()
     _write_atomically(target, lang, lambda tmp: build_workbook(tmp, pipeline, lang, data))
     return target
@@ -94,7 +98,8 @@ class DemoResult:
     payments: int
     mistakes: list[Mistake] = field(default_factory=list)
     refreshed: bool = False
-    report: Any = None
+    report: Any = None                               # xltrack.compute.results.Results, once report exists
+    files: list[Path] = field(default_factory=list)  # every file written, the workbook first
     steps: list[str] = field(default_factory=list)   # what ran, in order
 
 
@@ -109,10 +114,10 @@ def demo(directory: str | os.PathLike = "demo-output", *, rows: int = 60, seed: 
          as_of: dt.date | None = None, lang: str = "zh") -> DemoResult:
     """Run the main job end to end on demo data in ``directory`` (created if missing).
 
-    Writes ``xltrack-demo.xlsx`` (replacing an earlier demo), then refreshes it and computes the
-    KPI report when those functions exist.
+    Writes ``xltrack-demo.xlsx`` (replacing an earlier demo), then — when those parts exist —
+    refreshes it and writes the KPI report next to it (``xltrack-demo-report.json`` / ``.html``).
     """
-    as_of = as_of or dt.date.today()
+    as_of = as_of or today()
     folder = Path(directory)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -124,7 +129,7 @@ def demo(directory: str | os.PathLike = "demo-output", *, rows: int = 60, seed: 
     _check_target(path, lang, force=True)
     _write_atomically(path, lang, lambda tmp: build_workbook(tmp, d.pipeline, lang, d.rows()))
     res = DemoResult(path, as_of, len(d.projects), sum(1 for a in d.activities if a), len(d.payments),
-                     d.mistakes, steps=["init"])
+                     d.mistakes, files=[path], steps=["init"])
     refresh = _api("xltrack.refresh", "refresh")
     if refresh is not None:
         refresh(path, as_of=as_of)
@@ -134,4 +139,10 @@ def demo(directory: str | os.PathLike = "demo-output", *, rows: int = 60, seed: 
     if report is not None:
         res.report = report(path, as_of=as_of)
         res.steps.append("report")
+        for ext, fn in (("json", "to_json"), ("html", "to_html")):
+            render = _api("xltrack.report", fn)
+            if render is not None:
+                out = folder / f"xltrack-demo-report.{ext}"
+                out.write_text(render(res.report), encoding="utf-8")
+                res.files.append(out)
     return res

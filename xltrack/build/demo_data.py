@@ -92,7 +92,7 @@ def _project(rng: random.Random, i: int, company: str, owner: Owner, pipeline: P
     stage = pipeline.stage(rng.choices(list(STAGE_WEIGHTS), weights=list(STAGE_WEIGHTS.values()))[0])
     d = dt.timedelta
     open_ = stage.kind == "open"
-    health = rng.choices(["fresh", "yellow", "red", "stuck"], weights=[55, 18, 15, 12])[0] if open_ else "fresh"
+    health = rng.choices(["fresh", "yellow", "red", "stuck"], weights=[62, 16, 11, 11])[0] if open_ else "fresh"
     in_stage = {"fresh": rng.randint(1, 12), "yellow": rng.randint(5, 20), "red": rng.randint(10, 30),
                 "stuck": rng.randint(50, 90)}[health]
     entered = as_of - d(days=in_stage)

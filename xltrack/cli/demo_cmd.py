@@ -1,8 +1,6 @@
 """``xltrack demo [DIR]``: the main job end to end on demo data (thin wrapper of xltrack.demo)."""
 from __future__ import annotations
 
-import json
-
 import click
 
 from ..i18n import pick
@@ -32,19 +30,19 @@ def command(directory: str, lang: str, rows: int, seed: int, as_of) -> None:
         click.echo(pick(lang, "  （此版本尚不能刷新；刷新功能就绪后将自动运行。）",
                         "  (refresh is not available in this build yet; it will run here once it is.)"))
     if res.report is not None:
-        click.echo(_summary(res.report))
-    click.echo(pick(lang, "打开该文件查看，或运行：xltrack validate {p}", "Open it, or run: xltrack validate {p}",
+        click.echo(_summary(res.report, lang))
+    for f in res.files[1:]:
+        click.echo(pick(lang, "报告：{p}", "Report: {p}", p=f))
+    click.echo(pick(lang, "打开工作簿查看，或运行：xltrack validate {p}", "Open the workbook, or run: xltrack validate {p}",
                     p=res.workbook))
 
 
-def _summary(report) -> str:
-    """A short KPI summary of whatever the report function returned (dict-like or text)."""
-    data = report
-    for attr in ("to_dict", "model_dump"):
-        if hasattr(report, attr):
-            data = getattr(report, attr)()
-            break
-    if isinstance(data, dict):
-        totals = data.get("totals", data)
-        return "  KPI: " + json.dumps(totals, ensure_ascii=False, default=str)[:400]
-    return str(data)
+def _summary(results, lang: str) -> str:
+    """One line of headline KPIs from the report's totals."""
+    t = (getattr(results, "kpis", None) or {}).get("totals", {})
+    rate = t.get("win_rate")
+    return pick(lang, "  进行中 {n} 个，金额 {a:,.0f}，加权 {w:,.0f}；红 {r} / 黄 {y} / 绿 {g}；赢率 {p}",
+                "  open {n}, amount {a:,.0f}, weighted {w:,.0f}; red {r} / yellow {y} / green {g}; win rate {p}",
+                n=t.get("open_count", 0), a=t.get("open_amount") or 0, w=t.get("weighted_amount") or 0,
+                r=t.get("red", 0), y=t.get("yellow", 0), g=t.get("green", 0),
+                p="—" if rate is None else f"{rate:.0%}")

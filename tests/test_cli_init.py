@@ -1,0 +1,104 @@
+"""``xltrack init`` and ``xltrack demo`` end to end through the CLI entry point (exit codes, messages)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from xltrack.cli import cli
+from xltrack.cli.errors import run_cli
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = run_cli(cli, list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def values(path: Path) -> dict[str, list]:
+    wb = CalamineWorkbook.from_path(str(path))
+    return {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names}
+
+
+def test_init_creates_the_workbook(tmp_path, capsys):
+    path = tmp_path / "团队跟踪.xlsx"
+    code, out, err = run(capsys, "init", str(path))
+    assert (code, out, err) == (0, f"已创建 {path}\n", "")
+    assert openpyxl.load_workbook(path).sheetnames[0] == "项目跟踪"
+
+
+def test_init_en(tmp_path, capsys):
+    path = tmp_path / "t.xlsx"
+    code, out, _ = run(capsys, "init", str(path), "--lang", "en")
+    assert code == 0 and out == f"Created {path}\n"
+    assert openpyxl.load_workbook(path).sheetnames[:3] == ["Projects", "Activities", "Payments"]
+
+
+def test_existing_file_is_refused_without_force(tmp_path, capsys):
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(b"my precious workbook")
+    code, out, err = run(capsys, "init", str(path))
+    assert (code, out) == (5, "")
+    assert err == f"xltrack: {path} 已存在，未覆盖；如确需覆盖请加 --force\n"
+    assert path.read_bytes() == b"my precious workbook"
+    code, _, err = run(capsys, "init", str(path), "--lang", "en")
+    assert err == f"xltrack: {path} already exists and was not overwritten; add --force to replace it\n"
+    code, _, _ = run(capsys, "init", str(path), "--force")
+    assert code == 0 and path.read_bytes()[:2] == b"PK"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~xltrack-")]   # no temp file left
+
+
+def test_missing_folder(tmp_path, capsys):
+    path = tmp_path / "nope" / "t.xlsx"
+    code, out, err = run(capsys, "init", str(path), "--lang", "en")
+    assert (code, out, err) == (5, "", f"xltrack: folder {path.parent} does not exist\n")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
+def test_no_write_permission(tmp_path, capsys):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        code, _, err = run(capsys, "init", str(ro / "t.xlsx"), "--lang", "en")
+    finally:
+        ro.chmod(0o755)
+    assert code == 5 and err == f"xltrack: no permission to write in folder {ro}\n"
+
+
+def test_unwritable_target_gives_one_line(tmp_path, capsys):
+    """Even as root: a folder in the way of the file is a clear one-line error, not a traceback."""
+    (tmp_path / "t.xlsx").mkdir()
+    code, _, err = run(capsys, "init", str(tmp_path / "t.xlsx"), "--lang", "en")
+    assert code == 5 and err == f"xltrack: {tmp_path / 't.xlsx'} is a folder\n"
+
+
+def test_wrong_suffix_and_bad_options(tmp_path, capsys):
+    code, _, err = run(capsys, "init", str(tmp_path / "t.csv"), "--lang", "en")
+    assert code == 5 and "use a name ending in .xlsx" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "init", str(tmp_path / "t.xlsx"), "--demo", "--as-of", "yesterday")
+    assert code == 2 and "is not a date" in err
+    code, _, err = run(capsys, "init", str(tmp_path / "t.xlsx"), "--lang", "fr")
+    assert code == 2
+
+
+def test_demo_flag_is_deterministic(tmp_path, capsys):
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    for p in (a, b):
+        code, out, _ = run(capsys, "init", str(p), "--demo", "--rows", "15", "--seed", "3", "--as-of", "2026-11-27")
+        assert code == 0 and out == f"已创建 {p}（演示数据：15 个项目）\n"
+    va, vb = values(a), values(b)
+    assert va == vb and len([r for r in va["项目跟踪"][1:] if any(v != "" for v in r)]) == 15
+
+
+def test_demo_command(tmp_path, capsys):
+    folder = tmp_path / "out"
+    code, out, err = run(capsys, "demo", str(folder), "--rows", "10", "--as-of", "2026-11-27")
+    assert code == 0, err
+    assert out.splitlines()[0] == f"演示工作簿：{folder / 'xltrack-demo.xlsx'}"
+    assert (folder / "xltrack-demo.xlsx").is_file()
+    code, _, err = run(capsys, "demo", str(folder), "--rows", "10", "--as-of", "2026-11-27")   # reruns fine
+    assert code == 0, err
