@@ -14,7 +14,8 @@ from ...plan import Style
 from .xmlutil import esc
 
 BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
-_ORDER = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs"]
+_ORDER = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",
+          "tableStyles", "colors", "extLst"]
 _RECORD = {"numFmts": "numFmt", "fonts": "font", "fills": "fill", "borders": "border",
            "cellXfs": "xf", "dxfs": "dxf"}
 
@@ -91,7 +92,8 @@ class StyleBook:
                     self.text = self.text[:n.start()] + block + self.text[n.start():]
                     break
             else:
-                raise ValueError(f"styles part has no {name}")
+                end = self.text.rindex(f"</{p}styleSheet>")
+                self.text = self.text[:end] + block + self.text[end:]
         else:
             attrs = m.group(1)
             count = len(records) + 1
