@@ -25,7 +25,8 @@ KINDS: list[tuple[str, str, str]] = [
     ("amount_changed", "金额变化", "Amount changed"),
     ("newly_red", "新亮红灯", "Newly red"),
 ]
-WIDTHS = [16, 12, 22, 24, 10, 16, 16, 30]
+WIDTHS = [16, 12, 22, 24, 10, 16, 16, 40]
+ZERO = S.Style(border=True, halign="center", font_color=S.MUTED)
 
 
 def _labels(lang: str) -> list[str]:
@@ -81,7 +82,7 @@ def build(ctx: Ctx) -> SheetWrite:
     rows: list[list[Cell | None]] = S.title_rows(name, ctx.as_of, lang, ctx.team)
     rows.append([Cell(label, S.HEADER) for _, label in
                  [(k, kind_label(k, lang)) for k, _, _ in KINDS]])
-    rows.append([Cell(counts[k], _count_style(k)) for k, _, _ in KINDS])
+    rows.append([Cell(counts[k], _count_style(k) if counts[k] else ZERO) for k, _, _ in KINDS])
     rows.append([])
     rows.append(S.header(_labels(lang)))
     for r in recs[:MAX_ROWS]:
@@ -90,7 +91,7 @@ def build(ctx: Ctx) -> SheetWrite:
             S.cell(r["id"], S.LINK, ctx.project_link(r["id"])),
             S.cell(r["customer"]), S.cell(r["project"]), S.cell(r["owner"]),
             _value_cell(_shown(ctx, r["from_value"])), _value_cell(_shown(ctx, r["to_value"])),
-            S.cell(r["change_text"], S.WRAP),
+            S.cell(r["change_text"]),
         ])
     if not recs:
         rows.append([Cell(pick(lang, "与一周前的快照相比没有变化（或还没有一周前的快照）。",

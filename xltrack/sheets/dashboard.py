@@ -248,4 +248,4 @@ def build(ctx: Ctx) -> SheetWrite:
     widths.update({11: 3.0, 12: 3.0, DATA_COL: 16.0, DATA_COL + 1: 14.0, DATA_COL + 2: 14.0,
                    DATA_COL + 3: 14.0})
     return SheetWrite(key="dashboard", name=name, rows=rows, col_widths=widths, merges=merges,
-                      charts=charts, tab_color=S.COLORS["user_header"], row_heights={5: 30.0, 9: 30.0})
+                      charts=charts, tab_color=S.COLORS["user_header"], row_heights={1: 24.0, 5: 30.0, 9: 30.0})

@@ -17,7 +17,7 @@ from . import style as S
 from .context import Ctx
 
 MAX_ROWS = 10_000
-WIDTHS = [8, 12, 9, 14, 18, 52, 18]
+WIDTHS = [8, 12, 9, 14, 18, 60, 22]   # messages unwrapped: see risk_list.WIDTHS
 
 
 def _labels(lang: str) -> list[str]:
@@ -74,7 +74,7 @@ def build(ctx: Ctx) -> SheetWrite:
             S.cell(i.cell, S.LINK, S.internal_link(i.sheet, i.cell) if i.cell else None),
             S.cell(_field_label(i.field, by_name.get(i.sheet), lang)),
             _value_cell(i.value),
-            S.cell(i.message, S.WRAP),
+            S.cell(i.message),
             S.cell(i.code),
         ])
     if not issues:

@@ -26,7 +26,9 @@ def _labels(lang: str) -> list[str]:
     return zh if lang == "zh" else en
 
 
-WIDTHS = [8, 12, 22, 24, 10, 12, 14, 48, 28, 12, 10, 10]
+# Long texts are not wrapped: row heights are not recomputed by every viewer (LibreOffice keeps
+# the default height and overlaps wrapped lines), so the reasons column is wide instead.
+WIDTHS = [8, 12, 26, 26, 10, 12, 14, 70, 28, 12, 10, 10]
 
 
 def risk_records(ctx: Ctx) -> list[dict]:
@@ -77,7 +79,7 @@ def build(ctx: Ctx) -> SheetWrite:
             S.cell(r["id"], S.LINK, ctx.row_link(r["_row"])),
             S.cell(r["customer"]), S.cell(r["project"]), S.cell(r["owner"]),
             S.cell(ctx.stage_name(r["stage"])), S.cell(r["amount"], S.MONEY),
-            S.cell(r["reasons"], S.WRAP), S.cell(r["next_step"], S.WRAP),
+            S.cell(r["reasons"]), S.cell(r["next_step"]),
             S.cell(r["next_step_due"], S.DATE), S.cell(r["idle_days"], S.INT),
             S.cell(r["days_in_stage"], S.INT),
         ])

@@ -28,7 +28,6 @@ HEADER = Style(bold=True, fill=COLORS["owned_header"], border=True, wrap=True, v
 SECTION = Style(bold=True, font_size=12)
 NOTE = Style(italic=True, font_color=MUTED)
 TEXT = Style(border=True, valign="top")
-WRAP = Style(border=True, wrap=True, valign="top")
 MONEY = Style(border=True, num_format=FORMATS["money_whole"])
 MONEY_BOLD = Style(border=True, bold=True, num_format=FORMATS["money_whole"])
 PERCENT = Style(border=True, num_format=FORMATS["percent"])

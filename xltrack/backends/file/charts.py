@@ -24,7 +24,7 @@ NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 CAT_AX, VAL_AX = 50010001, 50010002
-EMU_PER_PX = 9525
+SLANT_FROM = 8          # more categories than this on a column/line chart: slanted labels
 
 
 def _num(v: float) -> str:
@@ -114,6 +114,12 @@ def _plot(chart: Chart) -> str:
     return f'<c:pieChart><c:varyColors val="1"/>{sers}<c:firstSliceAng val="0"/></c:pieChart>'
 
 
+def _small_text(degrees: int) -> str:
+    rot = f' rot="{degrees * 60000}" vert="horz"' if degrees else ""
+    return (f'<c:txPr><a:bodyPr{rot}/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="900"/></a:pPr>'
+            '<a:endParaRPr lang="zh-CN"/></a:p></c:txPr>')
+
+
 def _axes(chart: Chart) -> str:
     if chart.kind == "pie":
         return ""
@@ -123,15 +129,18 @@ def _axes(chart: Chart) -> str:
     # With the categories reversed the value axis would jump to the top; "max" keeps it below.
     crosses = "max" if chart.reverse_categories else "autoZero"
     fmt = chart.number_format or "General"
-    small = ('<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="900"/></a:pPr>'
-             '<a:endParaRPr lang="zh-CN"/></a:p></c:txPr>')
+    small = _small_text(0)
+    # Many categories under a column chart (12 months) do not fit side by side: slant them
+    # rather than let the viewer wrap "2026-11" over two lines.
+    n_cats = max((len(s.cat_cache) for s in chart.series), default=0)
+    cat_text = _small_text(-45) if chart.kind in ("column", "line") and n_cats > SLANT_FROM else small
     # A funnel (a hidden padding series centres the bars) has no meaningful value scale: its
     # value axis and gridlines are hidden and the data labels carry the numbers.
     funnel = any(s.hidden for s in chart.series)
     grid = "" if funnel else '<c:majorGridlines><c:spPr><a:ln w="6350"><a:solidFill><a:srgbClr val="D9D9D9"/></a:solidFill></a:ln></c:spPr></c:majorGridlines>'
     cat = (f'<c:catAx><c:axId val="{CAT_AX}"/><c:scaling><c:orientation val="{orient}"/></c:scaling>'
            f'<c:delete val="0"/><c:axPos val="{cat_pos}"/><c:numFmt formatCode="General" sourceLinked="0"/>'
-           f'<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>{small}'
+           f'<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>{cat_text}'
            f'<c:crossAx val="{VAL_AX}"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
            f'<c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>')
     val = (f'<c:valAx><c:axId val="{VAL_AX}"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
