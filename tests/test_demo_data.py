@@ -107,3 +107,13 @@ def test_small_and_large_row_counts():
     assert len(small.projects) == 3
     big = generate(rows=800, seed=7, as_of=AS_OF, pipeline=default_pipeline())
     assert len(big.projects) == 800 and len({p["customer"] for p in big.projects if p.get("customer")}) >= 797
+
+
+def test_english_demo_uses_english_lists():
+    d = generate(rows=40, seed=7, as_of=AS_OF, pipeline=default_pipeline(), lang="en")
+    en_stages = {s.en for s in d.pipeline.stages}
+    typed = Counter(p["stage"] for p in d.projects)
+    assert sum(n for s, n in typed.items() if s in en_stages) >= 36
+    assert {"negotiating", "Negotiaton"} <= set(typed)
+    assert {a["type"] for a in d.activities if a} <= {t.en for t in d.pipeline.activity_types} | {"phone", "SMS"}
+    assert {y["installment"] for y in d.payments} <= {"Deposit", "On delivery", "Final"}

@@ -83,7 +83,7 @@ def init(path: str | os.PathLike, *, lang: str = "zh", force: bool = False, demo
     pipeline = _pipeline(lang)
     data = None
     if demo:
-        d = generate(rows=rows, seed=seed, as_of=as_of or today(), pipeline=pipeline)
+        d = generate(rows=rows, seed=seed, as_of=as_of or today(), pipeline=pipeline, lang=lang)
         pipeline, data = d.pipeline, d.rows()
     _write_atomically(target, lang, lambda tmp: build_workbook(tmp, pipeline, lang, data))
     return target
@@ -125,7 +125,7 @@ def demo(directory: str | os.PathLike = "demo-output", *, rows: int = 60, seed: 
         raise OutputError(pick(lang, "无法创建文件夹 {d}：{e}", "cannot create folder {d}: {e}", d=folder,
                                e=e.strerror or e)) from e
     path = folder / DEMO_NAME
-    d = generate(rows=rows, seed=seed, as_of=as_of, pipeline=_pipeline(lang))
+    d = generate(rows=rows, seed=seed, as_of=as_of, pipeline=_pipeline(lang), lang=lang)
     _check_target(path, lang, force=True)
     _write_atomically(path, lang, lambda tmp: build_workbook(tmp, d.pipeline, lang, d.rows()))
     res = DemoResult(path, as_of, len(d.projects), sum(1 for a in d.activities if a), len(d.payments),

@@ -87,7 +87,7 @@ def _between(rng: random.Random, a: dt.date, b: dt.date) -> dt.date:
 
 
 def _project(rng: random.Random, i: int, company: str, owner: Owner, pipeline: Pipeline,
-             as_of: dt.date) -> tuple[dict[str, Any], dt.date]:
+             as_of: dt.date, lang: str) -> tuple[dict[str, Any], dt.date]:
     """One clean project row and the date of its last follow-up."""
     stage = pipeline.stage(rng.choices(list(STAGE_WEIGHTS), weights=list(STAGE_WEIGHTS.values()))[0])
     d = dt.timedelta
@@ -109,7 +109,7 @@ def _project(rng: random.Random, i: int, company: str, owner: Owner, pipeline: P
         "id": f"P-{i:04d}", "customer": company,
         "contact": rng.choice(N.SURNAMES) + rng.choice(N.TITLES) + f"（{rng.choice(N.DEPTS)}）",
         "project": company[2:4] + domain + "项目", "requirement": rng.choice(N.NEEDS), "owner": owner.name,
-        "stage": stage.zh, "amount": _amount(rng), "created": created,
+        "stage": stage.name(lang), "amount": _amount(rng), "created": created,
     }
     # milestones of every stage passed, dated between created and the entry of the current stage
     passed = [m for s, m in ENTRY_ORDER if pipeline.stage(s).order <= stage.order and stage.kind in ("open", "won")]
@@ -146,25 +146,28 @@ def _project(rng: random.Random, i: int, company: str, owner: Owner, pipeline: P
 
 
 def _activities(rng: random.Random, p: dict[str, Any], last: dt.date, pipeline: Pipeline,
-                owners: list[Owner]) -> list[dict[str, Any]]:
+                owners: list[Owner], lang: str) -> list[dict[str, Any]]:
     n = rng.randint(5, 15)
     created: dt.date = p["created"]
     dates = sorted([_between(rng, created, last) for _ in range(n - 1)] + [last])
     types = pipeline.activity_types
     out = []
     for day in dates:
-        out.append({"project_id": p["id"], "date": day, "type": rng.choice(types).zh,
+        out.append({"project_id": p["id"], "date": day, "type": rng.choice(types).name(lang),
                     "owner": p["owner"] if rng.random() < 0.9 else rng.choice(owners).name,
                     "summary": rng.choice(N.SUMMARIES),
                     "next_step": rng.choice(N.NEXT_STEPS) if rng.random() < 0.6 else None})
     return out
 
 
-def _payments(rng: random.Random, p: dict[str, Any], as_of: dt.date) -> list[dict[str, Any]]:
+INSTALLMENTS = {"zh": ("首付款", "到货款", "尾款"), "en": ("Deposit", "On delivery", "Final")}
+
+
+def _payments(rng: random.Random, p: dict[str, Any], as_of: dt.date, lang: str) -> list[dict[str, Any]]:
     d = dt.timedelta
     start = p.get("contract_signed") or p.get("expected_close") or as_of
     out = []
-    for name, share, after in (("首付款", 0.3, 7), ("到货款", 0.6, 60), ("尾款", 0.1, 120)):
+    for name, share, after in zip(INSTALLMENTS[lang], (0.3, 0.6, 0.1), (7, 60, 120)):
         planned = start + d(days=after)
         row: dict[str, Any] = {"project_id": p["id"], "installment": name, "planned_date": planned,
                                "planned_amount": round(p["amount"] * share, 2)}
@@ -175,8 +178,12 @@ def _payments(rng: random.Random, p: dict[str, Any], as_of: dt.date) -> list[dic
     return out
 
 
-def generate(*, rows: int = 60, seed: int = 7, as_of: dt.date, pipeline: Pipeline) -> DemoData:
-    """Demo data for ``rows`` projects, deterministic for (rows, seed, as_of, pipeline)."""
+def generate(*, rows: int = 60, seed: int = 7, as_of: dt.date, pipeline: Pipeline, lang: str = "zh") -> DemoData:
+    """Demo data for ``rows`` projects, deterministic for (rows, seed, as_of, pipeline, lang).
+
+    ``lang`` picks the stage, activity type and installment names (companies and people stay
+    Chinese: it is a Chinese sales team's workbook either way).
+    """
     rng = random.Random(f"{seed}:{rows}:{as_of.isoformat()}")
     owners = _owners(rng)
     pipe = pipeline.model_copy(deep=True)
@@ -185,16 +192,16 @@ def generate(*, rows: int = 60, seed: int = 7, as_of: dt.date, pipeline: Pipelin
     projects, activities, payments = [], [], []
     for i, company in enumerate(_companies(rng, rows), start=1):
         owner = rng.choices(owners, weights=weights)[0]
-        p, last = _project(rng, i, company, owner, pipe, as_of)
+        p, last = _project(rng, i, company, owner, pipe, as_of, lang)
         projects.append(p)
-        activities.extend(_activities(rng, p, last, pipe, owners))
-        kind = pipe.stage(next(s.key for s in pipe.stages if s.zh == p["stage"])).kind
-        if kind == "won" or (p["stage"] == pipe.stage("negotiation").zh and rng.random() < 0.5):
-            payments.extend(_payments(rng, p, as_of))
+        activities.extend(_activities(rng, p, last, pipe, owners, lang))
+        kind = next(s.kind for s in pipe.stages if s.name(lang) == p["stage"])
+        if kind == "won" or (p["stage"] == pipe.stage("negotiation").name(lang) and rng.random() < 0.5):
+            payments.extend(_payments(rng, p, as_of, lang))
     activities.sort(key=lambda a: (a["date"], a["project_id"]))
     data = DemoData(pipe, projects, activities, payments)
     from .demo_mistakes import inject
-    inject(data, rng, as_of)
+    inject(data, rng, as_of, lang)
     return data
 
 

@@ -46,18 +46,26 @@ def _ymd(d: dt.date) -> str:
     return f"{d.year}/{d.month}/{d.day}"
 
 
-def _stage_is(data: DemoData, key: str) -> Callable[[dict[str, Any]], bool]:
-    name = data.pipeline.stage(key).zh
+def _stage_is(data: DemoData, key: str, lang: str) -> Callable[[dict[str, Any]], bool]:
+    name = data.pipeline.stage(key).name(lang)
     return lambda r: r.get("stage") == name
 
 
-def inject(data: DemoData, rng: random.Random, as_of: dt.date) -> None:
+# language-specific spellings: (zh, en)
+SYNONYM = ("商务谈判", "negotiating")          # an alias of the negotiation stage
+NEAR_MISS_STAGE = ("商务洽淡", "Negotiaton")   # one typo away from the negotiation stage
+TYPE_ALIAS = ("电联", "phone")
+TYPE_UNKNOWN = ("短信", "SMS")
+
+
+def inject(data: DemoData, rng: random.Random, as_of: dt.date, lang: str = "zh") -> None:
     """Apply the mistakes in place and record them in ``data.mistakes``."""
     data.activities.insert(rng.randrange(len(data.activities) + 1), {})   # a wholly blank row
     m = _Injector(data, rng, as_of)
     P, A, Y = "projects", "activities", "payments"
     has = lambda f: (lambda r: isinstance(r.get(f), dt.date))   # noqa: E731
-    open_names = {s.zh for s in data.pipeline.open_stages}
+    open_names = {s.name(lang) for s in data.pipeline.open_stages}
+    k = 0 if lang == "zh" else 1
     # -- projects: IDs first (they decide which activities/payments follow)
     for _ in range(2):
         i = m.put(P, lambda r: True, "id", lambda r: None, "id-assigned", "blank ID")
@@ -93,10 +101,9 @@ def inject(data: DemoData, rng: random.Random, as_of: dt.date) -> None:
     m.put(P, lambda r: True, "amount", lambda r: formula_error(), "error-value", "formula showing #N/A")
     m.put(P, lambda r: r.get("stage") in open_names, "probability", lambda r: "150%", "bad-probability",
           "probability over 100%")
-    neg = data.pipeline.stage("negotiation")
-    m.put(P, _stage_is(data, "negotiation"), "stage", lambda r: "商务谈判", None, "stage synonym 商务谈判")
-    m.put(P, _stage_is(data, "proposal"), "stage", lambda r: f" {r['stage']} ", None, "stage with stray spaces")
-    m.put(P, lambda r: r.get("stage") in open_names, "stage", lambda r: neg.zh[:2] + "洽淡", "unknown-stage",
+    m.put(P, _stage_is(data, "negotiation", lang), "stage", lambda r: SYNONYM[k], None, "stage synonym 商务谈判")
+    m.put(P, _stage_is(data, "proposal", lang), "stage", lambda r: f" {r['stage']} ", None, "stage with stray spaces")
+    m.put(P, lambda r: r.get("stage") in open_names, "stage", lambda r: NEAR_MISS_STAGE[k], "unknown-stage",
           "near-miss stage typo 商务洽淡")
     m.put(P, lambda r: True, "owner", lambda r: f" {r['owner']} ", None, "owner with stray spaces")
     by_name = {o.name: o for o in data.pipeline.owners}
@@ -114,8 +121,8 @@ def inject(data: DemoData, rng: random.Random, as_of: dt.date) -> None:
     m.put(A, act, "date", lambda r: dt.datetime.combine(r["date"], dt.time(14, 30)), None, "date with a time")
     m.put(A, act, "date", lambda r: as_of + dt.timedelta(days=3), "future-date", "activity in the future")
     m.put(A, act, "date", lambda r: "下周三", "bad-date", "date as words")
-    m.put(A, lambda r: True, "type", lambda r: "电联", None, "activity type alias 电联")
-    m.put(A, lambda r: True, "type", lambda r: "短信", "unknown-activity-type", "unknown activity type")
+    m.put(A, lambda r: True, "type", lambda r: TYPE_ALIAS[k], None, "activity type alias 电联")
+    m.put(A, lambda r: True, "type", lambda r: TYPE_UNKNOWN[k], "unknown-activity-type", "unknown activity type")
     m.put(A, lambda r: True, "project_id", lambda r: "P-9999", "unknown-project", "activity for a missing project")
     m.put(A, lambda r: True, "summary", lambda r: "-客户说下周再联系", None, "text that looks like a formula")
     # -- payments
