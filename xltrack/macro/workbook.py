@@ -170,7 +170,7 @@ def make_macro_workbook(src_xlsx: Path, dst_xlsm: Path, *, python: str | None = 
         pkg["[Content_Types].xml"].decode("utf-8"), overrides=overrides,
         defaults={"vml": parts.CT_VML}).encode("utf-8")
     result.xlwings_version = vbaproject.xlwings_version()
-    zippkg.write(dst_xlsm, names, pkg)
+    zippkg.write(dst_xlsm, names, pkg, lang=lang)
     return result
 
 

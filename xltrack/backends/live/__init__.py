@@ -1,0 +1,41 @@
+"""The live backend: apply a :class:`~xltrack.plan.WritePlan` to the open workbook through xlwings.
+
+Used by the Refresh button (:mod:`xltrack.excel`). Everything goes through a small, declared set
+of xlwings attributes (:data:`XLWINGS_API`, checked against the installed xlwings by a test) and
+in bulk: one ``.value`` assignment per contiguous block, one ``.color``/format assignment per
+colour over a multi-area address (≤ 255 characters, Excel's limit for ``Range("…")``), never a
+COM call per cell.
+
+* :func:`apply_plan_to_book` — ``(book, plan, progress=None, *, grids=None)``
+* :func:`refresh_book` — ``(book, *, as_of=None) -> dict`` (read → normalize → compute → plan → apply)
+"""
+from __future__ import annotations
+
+from typing import Any
+
+# Every xlwings attribute the backend uses, per class (tests: it exists in the installed xlwings,
+# and the fake implements exactly these).
+XLWINGS_API: dict[str, set[str]] = {
+    "App": {"status_bar", "screen_updating", "calculation", "alert"},
+    "Book": {"app", "sheets", "name"},
+    "Sheets": {"add", "count"},        # plus iteration and [index/name]
+    "Sheet": {"name", "range", "used_range", "clear", "charts", "visible"},
+    "Range": {"value", "color", "number_format", "font", "wrap_text", "horizontal_alignment",
+              "vertical_alignment", "column_width", "row_height", "merge", "last_cell", "row",
+              "column", "options", "resize", "left", "top", "width", "height", "clear_contents"},
+    "Font": {"color", "bold", "italic", "size"},
+    "Charts": {"add", "count"},        # plus iteration
+    "Chart": {"chart_type", "set_source_data", "title", "delete"},
+}
+
+__all__ = ["XLWINGS_API", "apply_plan_to_book", "refresh_book"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "apply_plan_to_book":
+        from .apply import apply_plan_to_book
+        return apply_plan_to_book
+    if name == "refresh_book":
+        from .refresh import refresh_book
+        return refresh_book
+    raise AttributeError(name)

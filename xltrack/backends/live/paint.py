@@ -1,0 +1,105 @@
+"""Group cells into as few Excel ranges as possible: values by block, formats by equal value.
+
+Pure (no xlwings): the apply step turns each :class:`Paint` into one range assignment.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Hashable, Iterable
+
+MAX_ADDRESS = 255          # Excel refuses longer Range("…") strings
+
+
+def col_letter(c: int) -> str:
+    s = ""
+    while c:
+        c, r = divmod(c - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def area(r1: int, c1: int, r2: int, c2: int) -> str:
+    a = f"{col_letter(c1)}{r1}"
+    return a if (r1, c1) == (r2, c2) else f"{a}:{col_letter(c2)}{r2}"
+
+
+@dataclass(frozen=True, slots=True)
+class Paint:
+    """Set ``attr`` to ``value`` on the multi-area ``address`` (one COM call)."""
+    attr: str
+    value: Any
+    address: str
+
+
+def rectangles(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """Cover ``cells`` exactly with rectangles: vertical runs per column, merged across columns."""
+    by_col: dict[int, list[int]] = defaultdict(list)
+    for r, c in cells:
+        by_col[c].append(r)
+    runs: dict[tuple[int, int], list[int]] = defaultdict(list)     # (r1, r2) -> columns
+    for c, rows in by_col.items():
+        rows.sort()
+        start = prev = rows[0]
+        for r in rows[1:]:
+            if r != prev + 1:
+                runs[(start, prev)].append(c)
+                start = r
+            prev = r
+        runs[(start, prev)].append(c)
+    out = []
+    for (r1, r2), cols in runs.items():
+        cols.sort()
+        s = p = cols[0]
+        for c in cols[1:]:
+            if c != p + 1:
+                out.append((r1, s, r2, p))
+                s = c
+            p = c
+        out.append((r1, s, r2, p))
+    out.sort(key=lambda t: (t[1], t[0]))
+    return out
+
+
+def addresses(rects: list[tuple[int, int, int, int]]) -> list[str]:
+    """Join rectangles into comma-separated multi-area addresses of at most 255 characters."""
+    out, cur = [], ""
+    for rect in rects:
+        a = area(*rect)
+        if cur and len(cur) + 1 + len(a) > MAX_ADDRESS:
+            out.append(cur)
+            cur = a
+        else:
+            cur = f"{cur},{a}" if cur else a
+    if cur:
+        out.append(cur)
+    return out
+
+
+def paints(attr: str, values: dict[tuple[int, int], Hashable], *, block: tuple[int, int, int, int] | None,
+           default: Hashable) -> list[Paint]:
+    """Paints that give every cell of ``values`` its value.
+
+    With ``block`` (a rectangle that must be reset first), the most frequent value is painted over
+    the whole block in one call and only the other values are painted after it. Without a block,
+    cells holding ``default`` are left alone (a freshly cleared sheet already has it).
+    """
+    groups: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
+    for cell, v in values.items():
+        groups[v].append(cell)
+    out: list[Paint] = []
+    base = default
+    if block is not None:
+        r1, c1, r2, c2 = block
+        covered = (r2 - r1 + 1) * (c2 - c1 + 1)
+        missing = covered - len(values)
+        counts = {v: len(cs) + (missing if v == default else 0) for v, cs in groups.items()}
+        counts.setdefault(default, missing)
+        base = max(counts, key=lambda v: (counts[v], v == default))
+        out.append(Paint(attr, base, area(*block)))
+    for v, cells in sorted(groups.items(), key=lambda kv: repr(kv[0])):
+        if v == base:
+            continue
+        for addr in addresses(rectangles(cells)):
+            out.append(Paint(attr, v, addr))
+    return out
