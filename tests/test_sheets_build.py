@@ -63,3 +63,12 @@ def test_any_projects_give_well_formed_sheets(rows):
     for chart in dash.charts:
         for s in chart.series:
             assert len(s.cat_cache) == len(s.val_cache) > 0
+
+
+def test_frozen_rows_end_at_each_list_header():
+    from xltrack.sheets.style import HEADER
+    for sw in build_sheets(*make_case()):
+        if sw.key in ("dashboard", "collections", "history"):
+            continue
+        assert sw.freeze is not None, sw.key
+        assert sw.rows[sw.freeze[0] - 1][0].style == HEADER, sw.key

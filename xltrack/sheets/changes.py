@@ -15,6 +15,7 @@ from . import style as S
 from .context import Ctx
 
 MAX_ROWS = 2_000
+HEADER_ROW = 7
 KINDS: list[tuple[str, str, str]] = [
     ("new", "新增", "New"),
     ("advanced", "推进", "Advanced"),
@@ -102,7 +103,7 @@ def build(ctx: Ctx) -> SheetWrite:
         rows.append(S.overflow_note(hidden, lang, "另有 {n} 条变化未列出（上方计数包含全部）",
                                     "{n} more changes not shown (the counts above include them all)"))
     return SheetWrite(key="changes", name=name, rows=rows,
-                      col_widths={i + 1: w for i, w in enumerate(WIDTHS)}, freeze=(8, 0))
+                      col_widths={i + 1: w for i, w in enumerate(WIDTHS)}, freeze=(HEADER_ROW, 0))
 
 
 def _kind_style(kind: str):

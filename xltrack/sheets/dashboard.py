@@ -37,7 +37,7 @@ BLUE, LIGHT_BLUE, GREY = "4472C4", "9DC3E6", "A5A5A5"
 LIGHT_CHART = {"red": "E06666", "yellow": "F1C232", "green": "6AA84F"}   # saturated for bars
 
 
-def _tile_value(v: float | None, fmt: str, fill: str | None = None) -> Style:
+def _tile_value(fmt: str, fill: str | None = None) -> Style:
     return Style(bold=True, font_size=18, num_format=fmt, halign="center", border=True,
                  fill=fill or S.TILE_FILL)
 
@@ -74,7 +74,8 @@ def tiles(ctx: Ctx) -> list[tuple[str, float | None, str, str, str | None, str |
         (pick(lang, "本月计划回款", "Collections due this month"), c.planned_month, MONEY_FMT,
          pick(lang, "已回 {n}", "collected {n}", n=n(c.collected_month)), None, "collections"),
         (pick(lang, "逾期回款", "Overdue collections"), c.overdue_amount, MONEY_FMT,
-         pick(lang, "{n} 笔", "{n} installments", n=n(c.overdue_count)), red_fill if (c.overdue_amount or 0) > 0 else None, "collections"),
+         pick(lang, "{n} 笔", "{n} installments", n=n(c.overdue_count)),
+         red_fill if (c.overdue_amount or 0) > 0 else None, "collections"),
         (pick(lang, "数据错误", "Data errors"), float(errors), "0",
          pick(lang, "见数据问题表", "see Issues"), red_fill if errors else S.COLORS["green"], "issues"),
     ]
@@ -90,7 +91,7 @@ def _tile_rows(ctx: Ctx, rows: list, merges: list[str]) -> None:
             a, b = S.col_letter(2 * i + 1), S.col_letter(2 * i + 2)
             merges.extend(f"{a}{top + r}:{b}{top + r}" for r in range(3))
             link = S.internal_link(S.sheet_name(target, ctx.lang), "A1") if target else None
-            big = _tile_value(v, fmt, fill)
+            big = _tile_value(fmt, fill)
             lab += [Cell(label, TILE_LABEL), Cell(None, TILE_LABEL)]
             val += [Cell(v, big, link), Cell(None, big)]
             sub += [Cell(line, TILE_SUB), Cell(None, TILE_SUB)]
