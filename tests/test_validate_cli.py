@@ -107,6 +107,13 @@ def test_unreadable_workbooks_exit_3_with_one_sentence(tmp_path, capsys, make, m
     assert run(["validate", str(p)], capsys) == (3, "", message)
 
 
+def test_broken_config_sheet_exits_3(tmp_path, capsys):
+    sheets = messy_sheets()
+    sheets["设置"] = [["这不是设置"], ["xx", "yy"]]
+    code, out, err = run(["validate", str(write_book(tmp_path / "cfg.xlsx", sheets))], capsys)
+    assert (code, out) == (3, "") and err.startswith("xltrack: “设置”表")
+
+
 def test_usage_errors_exit_2(messy, capsys):
     code, _, err = run(["validate", str(messy), "--as-of", "27/11/2026"], capsys)
     assert code == 2 and "'27/11/2026' is not a date; use YYYY-MM-DD" in err

@@ -85,15 +85,24 @@ def percent_column(col: list[Any], problems: list[Problem]) -> np.ndarray:
     return _float_column(col, parse_probability, problems, typed_ok=lambda f: 0 <= f <= 1)
 
 
+def odd_indices(values: list[Any], *ok: type) -> np.ndarray:
+    """Positions of values whose exact type is not ``str``/None or one of ``ok`` (C-speed scan)."""
+    types = np.fromiter(map(type, values), dtype=object, count=len(values))
+    mask = (types != str) & (types != type(None))
+    for t in ok:
+        mask &= types != t
+    return np.flatnonzero(mask)
+
+
 def text_column(col: list[Any], problems: list[Problem]) -> list[str | None]:
     """Trimmed text; ``""`` and whitespace-only cells are blank."""
     out = [(v.strip() or None) if type(v) is str else v for v in col]
-    for i, v in enumerate(out):
-        if v is not None and type(v) is not str:
-            val, code, _ = parse_text(v)
-            out[i] = val
-            if code:
-                problems.append(Problem(i, code, v))
+    for i in odd_indices(out).tolist():
+        v = out[i]
+        val, code, _ = parse_text(v)
+        out[i] = val
+        if code:
+            problems.append(Problem(i, code, v))
     return out
 
 
@@ -108,16 +117,17 @@ def lookup_column(col: list[Any], resolver: Resolver, unknown_code: str, problem
     texts = text_column(col, problems)
     if not resolver:
         return texts, texts
-    out: list[str | None] = [None] * len(texts)
-    for i, s in enumerate(texts):
-        if s is None:
-            continue
-        val, suggestion = resolver.resolve(s)
-        if val is not None:
-            out[i] = val
-        else:
-            out[i] = s if keep_unknown else None
-            problems.append(Problem(i, unknown_code, col[i], None, suggestion))
+    resolved = {t: resolver.resolve(t) for t in set(texts) if t is not None}
+    resolved[None] = (None, None)  # type: ignore[index]
+    unknown = {t for t, (val, _) in resolved.items() if t is not None and val is None}
+    if keep_unknown:
+        out = [resolved[t][0] or t for t in texts]
+    else:
+        out = [resolved[t][0] for t in texts]
+    if unknown:
+        for i, t in enumerate(texts):
+            if t in unknown:
+                problems.append(Problem(i, unknown_code, col[i], None, resolved[t][1]))
     return texts, out
 
 
