@@ -129,6 +129,16 @@ def test_error_values_ambiguous_and_future_dates():
         ("G2", "future-date", "日期在今天之后：2026-12-01")]
 
 
+def test_error_text_from_live_excel_counts_as_error_value():
+    """xlwings hands error cells over as their text; they are issues like CellError is."""
+    grids = {"项目跟踪": [ZH_HEADER, ["P-1", "#N/A", "张伟", " #REF! ", "#DIV/0!", None, "#VALUE!"]]}
+    t = tables_from_grids(grids, as_of=AS_OF)
+    assert [(i.cell, i.code, i.value) for i in t.issues] == [
+        ("B2", "error-value", "#N/A"), ("D2", "error-value", "#REF!"), ("E2", "error-value", "#DIV/0!"),
+        ("G2", "error-value", "#VALUE!")]
+    assert t.projects["customer"].tolist() == [None] and t.projects["stage"].tolist() == [None]
+
+
 def test_owners_checked_against_config_when_listed(monkeypatch):
     from xltrack.normalize import api
     from xltrack.pipeline import default_pipeline

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .lookup import Resolver
-from .values import is_error, parse_amount, parse_date, parse_number, parse_probability, parse_text
+from .values import ERROR_TEXTS, is_error, parse_amount, parse_date, parse_number, parse_probability, parse_text
 
 _UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
@@ -97,6 +97,11 @@ def odd_indices(values: list[Any], *ok: type) -> np.ndarray:
 def text_column(col: list[Any], problems: list[Problem]) -> list[str | None]:
     """Trimmed text; ``""`` and whitespace-only cells are blank."""
     out = [(v.strip() or None) if type(v) is str else v for v in col]
+    if ERROR_TEXTS.intersection(out):
+        for i, v in enumerate(out):
+            if v in ERROR_TEXTS:
+                out[i] = None
+                problems.append(Problem(i, "error-value", v))
     for i in odd_indices(out).tolist():
         v = out[i]
         val, code, _ = parse_text(v)

@@ -26,8 +26,14 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 SERIAL_MIN, SERIAL_MAX = 18264, 109574
 
 
+# Excel's error values. A cell read through xlwings shows them as this text, so the text counts too.
+ERROR_TEXTS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!",
+                         "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"})
+
+
 def is_error(v: Any) -> bool:
-    return type(v).__name__ == "CellError"
+    """An Excel error value: a :class:`~xltrack.read.CellError` or its exact text (``#N/A``)."""
+    return type(v).__name__ == "CellError" or (type(v) is str and v.strip() in ERROR_TEXTS)
 
 
 def is_blank(v: Any) -> bool:
@@ -88,8 +94,10 @@ def parse_date(v: Any, *, as_of: dt.date, order: str = "mdy") -> Result:
                 return (d, None, {}) if d else (None, "bad-date", {})
         d = serial_to_date(float(v))
         return (d, None, {}) if d else (None, "bad-date", {})
-    if t is bool or is_error(v):
-        return (None, "error-value", {}) if is_error(v) else (None, "bad-date", {})
+    if is_error(v):
+        return None, "error-value", {}
+    if t is bool:
+        return None, "bad-date", {}
     if isinstance(v, dt.date):  # pandas Timestamp and other subclasses
         return (v.date() if isinstance(v, dt.datetime) else v), None, {}
     s = clean_text(nfkc(str(v)))
@@ -240,13 +248,13 @@ def parse_probability(v: Any) -> Result:
 def parse_text(v: Any) -> Result:
     """Text: trimmed (inner spaces and line breaks are the user's); numbers become their text."""
     t = type(v)
+    if is_error(v):
+        return None, "error-value", {}
     if t is str:
         s = v.strip()
         return (s or None), None, {}
     if v is None:
         return _NONE
-    if is_error(v):
-        return None, "error-value", {}
     if t is float:
         return (str(int(v)) if v.is_integer() else repr(v)), None, {}
     if isinstance(v, dt.datetime):
