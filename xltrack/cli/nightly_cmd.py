@@ -74,7 +74,9 @@ def command(ctx: click.Context, path: str, to: tuple[str, ...], cc: tuple[str, .
     res = nightly(path, to=list(to), cc=list(cc), per_owner=per_owner, as_of=resolve_as_of(as_of),
                   attach=attach, dry_run=dry_run, settings=settings)
     lang = res.refresh.tables.lang if res.refresh is not None else "zh"
-    click.echo(pick(lang, "已刷新 {p}（{s:.1f} 秒）", "Refreshed {p} ({s:.1f} s)", p=res.path, s=res.seconds))
+    r = res.refresh.seconds if res.refresh is not None else 0.0
+    click.echo(pick(lang, "已刷新 {p}（刷新 {r:.1f} 秒，共 {s:.1f} 秒）", "Refreshed {p} (refresh {r:.1f} s, total {s:.1f} s)",
+                    p=res.path, r=r, s=res.seconds))
     if res.attachment:
         zh, en = RECALC_TEXT.get(res.recalc or "", (res.recalc or "", res.recalc or ""))
         click.echo(pick(lang, "附件：{a}（{r}）", "Attachment: {a} ({r})", a=res.attachment, r=pick(lang, zh, en)))

@@ -147,7 +147,10 @@ def mail_refreshed(workbook: Path, tables: Tables, results: Results, *, to: list
     if to:
         groups.append(("team", build_digest(tables, results, team=team), list(to), list(cc)))
     if per_owner:
-        for name, addr in _owner_groups(tables, results):
+        owners = _owner_groups(tables, results)
+        if not owners:
+            log.warning("per-owner mail: no owner with projects has an e-mail on the Config sheet")
+        for name, addr in owners:
             groups.append((f"owner:{name}", build_digest(tables, results, team=team, owner=name), [addr], []))
     result = NightlyResult(path=workbook, as_of=results.as_of, dry_run=dry_run)
     outgoing: list[Outgoing] = []
