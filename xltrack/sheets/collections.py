@@ -21,7 +21,14 @@ WIDTHS = [12, 22, 10, 12, 12, 14, 14, 10, 10]
 
 
 def payment_records(ctx: Ctx) -> list[dict]:
-    """Every payment row joined with its status and its project's owner and customer."""
+    """Every payment row joined with its status and its project's owner and customer (computed
+    once per build: the dashboard's collections chart uses the same records)."""
+    if "payments" not in ctx.memo:
+        ctx.memo["payments"] = _payment_records(ctx)
+    return ctx.memo["payments"]  # type: ignore[return-value]
+
+
+def _payment_records(ctx: Ctx) -> list[dict]:
     rp, tp = ctx.results.payments, ctx.tables.payments
     if not len(rp):
         return []

@@ -21,6 +21,7 @@ class Ctx:
     projects_sheet: str
     id_col: str                                  # column letter of the ID column ("A")
     row_of: dict[str, int] = field(default_factory=dict)   # project id -> Excel row
+    memo: dict[str, object] = field(default_factory=dict)   # figures several sheets share
 
     def stage_name(self, key: object) -> str:
         if key is None or key != key:            # None / NaN

@@ -97,8 +97,11 @@ def header(labels: list[str]) -> list[Cell | None]:
 
 def clean(value: Any) -> Any:
     """A value safe for a Cell: NaN/NaT/None → None, numpy scalars → Python, Timestamps → date."""
-    if value is None:
-        return None
+    t = type(value)
+    if t is str or t is int or value is None:       # the common cases first: this runs per cell
+        return value
+    if t is float:
+        return None if value != value else value
     if hasattr(value, "to_pydatetime"):          # pandas Timestamp (NaT has it too)
         try:
             if value != value:                    # NaT
