@@ -151,8 +151,9 @@ class _Writer:
         box = top_left.resize(chart.height_rows, chart.width_cols)
         ch = sheet.charts.add(top_left.left, top_left.top, box.width, box.height)
         ch.chart_type = _CHART_TYPES[(chart.kind, chart.stacked)]
-        if chart.series:
-            refs = [_local(chart.series[0].categories)] + [_local(s.values) for s in chart.series]
+        series = [s for s in chart.series if not getattr(s, "hidden", False)]   # e.g. a funnel's pad
+        if series:
+            refs = [_local(series[0].categories)] + [_local(s.values) for s in series]
             ch.set_source_data(sheet.range(",".join(refs)))
         ch.title = chart.title
 
