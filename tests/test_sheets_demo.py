@@ -126,3 +126,25 @@ def test_libreoffice_renders_the_dashboard(refreshed, tmp_path):
                   "成交预测（按预计成交月）", "回款：计划与实际（按月）"):
         assert label in flat, label
     assert f"{res.results.kpis['totals']['open_amount']:,.0f}" in flat
+
+
+def test_funnel_and_leaderboard_match_the_kpis(refreshed):
+    path, res = refreshed
+    wb = _wb(path)
+    k = res.results.kpis
+    funnel = {r[0].value: [c.value for c in r] for r in wb["漏斗"].iter_rows(min_row=5) if r[1].value}
+    for st in k["by_stage"]:
+        row = funnel[st["name"]]
+        assert row[2] == st["count"] and row[3] == pytest.approx(st["amount"] or 0)
+        assert row[4] == pytest.approx(st["weighted_amount"] or 0)
+    # counted independently from the per-project stages
+    stages = res.results.projects["stage"].tolist()
+    for st in k["by_stage"]:
+        assert funnel[st["name"]][2] == stages.count(st["stage"])
+    board = {r[1].value: [c.value for c in r] for r in wb["负责人"].iter_rows(min_row=6) if r[1].value}
+    assert len(board) == len(k["by_owner"])
+    for o in k["by_owner"]:
+        row = board[o["owner"] if o["owner"] is not None else "（无负责人）"]
+        assert row[2] == pytest.approx(o["points"] or 0) and row[4] == o["open_count"]
+    points = [r[2] for r in board.values()]
+    assert points == sorted(points, reverse=True)
