@@ -1,7 +1,7 @@
 """Conditional formats based on TODAY(): the sheet is useful before any Python runs.
 
 Projects: next-step due date passed → red; expected close date passed → yellow; 最近跟进 (last
-follow-up) older than the stage's idle thresholds on the Config sheet → yellow/red. Only rows in
+follow-up) as old as the stage's idle thresholds on the Config sheet → yellow/red. Only rows in
 an open stage are coloured: "open" means the typed stage is not a won/lost/hold stage on the
 Config sheet (an unknown or misspelt stage counts as open, so it is not silently hidden).
 Payments: planned date passed with no actual date → red.

@@ -112,8 +112,9 @@ def write_user_sheet(ws: Any, sheet: Sheet, lang: str, st: Styles,
         dv = _validation(col, lang, col_letter(c + 1))
         if dv is not None:
             ws.data_validation(1, c, last, c, dv)
+    fmts = [(c, col.key, st.column(col.type, col.owned)) for c, col in enumerate(cols)]
     for r, row in enumerate(rows, start=1):
-        for c, col in enumerate(cols):
-            if col.key in row:
-                write_value(ws, r, c, row[col.key], st.column(col.type, col.owned), date_fmt)
+        for c, key, fmt in fmts:
+            if key in row:
+                write_value(ws, r, c, row[key], fmt, date_fmt)
     ws.freeze_panes(1, 2 if sheet.key == "projects" else 0)
