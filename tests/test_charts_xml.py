@@ -151,3 +151,30 @@ def test_libreoffice_draws_the_charts(tmp_path: Path):
     text = "".join(lo.pdf_text(pdf).split())     # pdftotext spaces out mixed CJK/Latin text
     assert "柱状图标题ZQX" in text and "折线图标题WJK" in text   # chart titles only exist in the charts
     assert text.count("第3阶段") >= 3                             # the cell + an axis label per chart
+
+
+def test_openpyxl_reads_every_kind_back(tmp_path: Path):
+    """A second, schema-typed reader: openpyxl's chart parser (warnings are errors here)."""
+    import warnings
+
+    import openpyxl
+
+    rows = [[Cell("阶段"), Cell("金额"), Cell("加权")]] + [[Cell(f"s{i}"), Cell(float(i)), Cell(i / 2)]
+                                                        for i in range(1, 5)]
+
+    def ser(col, name):
+        return Series(name=name, categories="'图表'!$A$2:$A$5", values=f"'图表'!${col}$2:${col}$5",
+                      color="4472C4", cat_cache=[f"s{i}" for i in range(1, 5)],
+                      val_cache=[float(i) for i in range(1, 5)])
+    charts = [Chart(kind=k, title=k, anchor=f"E{2 + 18 * i}", stacked=k == "bar", data_labels=True,
+                    reverse_categories=k == "bar", number_format="#,##0",
+                    series=[ser("B", "金额")] + ([ser("C", "加权")] if k != "pie" else []))
+              for i, k in enumerate(["bar", "column", "line", "pie"])]
+    path = write_xlsx(tmp_path / "k.xlsx", [SheetWrite(key="dashboard", name="图表", rows=rows, charts=charts)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ws = openpyxl.load_workbook(path)["图表"]
+    got = [(type(c).__name__, len(c.series)) for c in ws._charts]
+    assert got == [("BarChart", 2), ("BarChart", 2), ("LineChart", 2), ("PieChart", 1)]
+    assert ws._charts[0].series[1].val.numRef.f == "'图表'!$C$2:$C$5"
+    assert ws._charts[0].grouping == "stacked" and ws._charts[1].type == "col"
