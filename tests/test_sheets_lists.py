@@ -61,6 +61,18 @@ def test_changes_counts_and_rows():
     adv = body[1]
     assert [adv[5].value, adv[6].value] == ["需求挖掘", "方案制定"]      # stage keys shown as names
     assert adv[1].link == "#'项目跟踪'!A3"
+    assert sw.rows[5][0].value.startswith("还没有至少 7 天前的快照")
+
+
+def test_changes_baseline_and_light_words():
+    t, r = make_case()
+    r.kpis["changes"]["baseline"] = "2026-11-20"
+    r.changes = pd.DataFrame({"id": ["P-0001"], "customer": ["华东电力"], "project": ["配网改造"], "owner": ["张三"],
+                              "change": ["newly_red"], "change_text": ["新变红"], "from_value": ["yellow"],
+                              "to_value": ["red"]})
+    sw = changes.build(make_ctx(t, r))
+    assert sw.rows[5][0].value == "对比基准：2026-11-20 的快照（至少 7 天前的最近一次）"
+    assert [c.value for c in sw.rows[7][5:7]] == ["黄", "红"]
 
 
 def test_changes_bounded():

@@ -55,7 +55,9 @@ def change_records(ctx: Ctx) -> list[dict]:
 
 
 def _shown(ctx: Ctx, v: object) -> object:
-    """A stage key shows as the stage's name; other values as they are."""
+    """A stage key shows as the stage's name, a light key as the light's word; others as they are."""
+    if v in S.LIGHTS:
+        return S.light_label(str(v), ctx.lang)
     if isinstance(v, str):
         try:
             return ctx.tables.pipeline.stage(v).name(ctx.lang)  # type: ignore[arg-type]
@@ -84,7 +86,12 @@ def build(ctx: Ctx) -> SheetWrite:
     rows.append([Cell(label, S.HEADER) for _, label in
                  [(k, kind_label(k, lang)) for k, _, _ in KINDS]])
     rows.append([Cell(counts[k], _count_style(k) if counts[k] else ZERO) for k, _, _ in KINDS])
-    rows.append([])
+    base = (ctx.results.kpis.get("changes") or {}).get("baseline")
+    rows.append([Cell(pick(lang, "对比基准：{d} 的快照（至少 7 天前的最近一次）",
+                           "Compared with the snapshot of {d} (the latest at least 7 days old)", d=base)
+                      if base else pick(lang, "还没有至少 7 天前的快照：下周起显示变化。",
+                                        "No snapshot at least 7 days old yet: changes show from next week."),
+                      S.NOTE)])
     rows.append(S.header(_labels(lang)))
     for r in recs[:MAX_ROWS]:
         rows.append([
