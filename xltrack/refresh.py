@@ -31,7 +31,7 @@ class RefreshResult:
 
 def refresh(path: str | Path, *, as_of: dt.date | None = None, output: str | Path | None = None,
             backup: bool = True, keep_backups: int = 5,
-            progress: Callable[[str], None] | None = None, level: int = 6) -> RefreshResult:
+            progress: Callable[[str], None] | None = None, level: int = -1) -> RefreshResult:
     """Refresh the workbook at ``path`` (in place, or into ``output``) and return what was done.
 
     ``as_of`` defaults to today. Raises :class:`~xltrack.errors.WorkbookUnreadable` (exit 3),

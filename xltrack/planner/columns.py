@@ -25,13 +25,17 @@ HEADER = Style(bold=True, fill=_C["owned_header"], border=True, wrap=True, valig
 INT = Style(num_format=_F["int"])
 MONEY = Style(num_format=_F["money"])
 LIGHT_TEXT = {"red": ("红", "Red"), "yellow": ("黄", "Yellow"), "green": ("绿", "Green")}
+# one object per style: the backend caches style lookups per object
+LIGHT_STYLE = {k: Style(fill=_C[k], font_color=_C[f"{k}_font"], bold=True, halign="center") for k in LIGHT_TEXT}
+STATUS_STYLE = {"overdue": Style(fill=_C["red"], font_color=_C["red_font"]),
+                "due": Style(fill=_C["yellow"], font_color=_C["yellow_font"]),
+                "collected": Style(fill=_C["green"], font_color=_C["green_font"])}
 
 
 def light_cell(light: Any, lang: str) -> Cell:
     if light not in LIGHT_TEXT:
         return Cell(None)
-    return Cell(pick(lang, *LIGHT_TEXT[light]),
-                Style(fill=_C[light], font_color=_C[f"{light}_font"], bold=True, halign="center"))
+    return Cell(pick(lang, *LIGHT_TEXT[light]), LIGHT_STYLE[light])
 
 
 def _int(v: Any) -> Cell:
@@ -108,14 +112,10 @@ def computed_columns(tables: Tables, results: Results) -> list[ColumnWrite]:
     if info is not None:
         df = results.payments
         rows = [int(r) for r in df["_row"]] if len(df) else []
-        status_fill = {"overdue": (_C["red"], _C["red_font"]), "due": (_C["yellow"], _C["yellow_font"]),
-                       "collected": (_C["green"], _C["green_font"])}
-
         def status_cells() -> list[Cell]:
             cells = []
             for st, text in zip(df["status"], df["status_text"]):
-                fill = status_fill.get(st)
-                style = Style(fill=fill[0], font_color=fill[1]) if fill else None
+                style = STATUS_STYLE.get(st)
                 cells.append(Cell(str(text), style) if isinstance(text, str) and text else Cell(None))
             return cells
 

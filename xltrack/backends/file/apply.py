@@ -211,7 +211,7 @@ class _Apply:
         self.ct_changed = True
 
 
-def apply_plan(src: Path, plan: WritePlan, dst: Path, *, level: int = 6, lang: str = "en") -> None:
+def apply_plan(src: Path, plan: WritePlan, dst: Path, *, level: int = -1, lang: str = "en") -> None:
     """Write ``dst``: ``src`` with ``plan`` applied. ``src`` is never modified.
 
     Raises :class:`xltrack.errors.WorkbookUnreadable` for a file that is not an .xlsx/.xlsm

@@ -38,6 +38,7 @@ class SheetEdit:
 
 
 _ATTR_R = re.compile(rb'\sr="([A-Z]+)?(\d+)"')
+_ROW_R = re.compile(rb"\sr=\"(\d+)\"")
 
 
 def _prefix(xml: bytes) -> bytes:
@@ -96,7 +97,7 @@ def _rewrite_rows(body: bytes, edit: SheetEdit, p: bytes, pat: _Patterns) -> tup
     row_num = 0
     for m in pat.row.finditer(body):
         attrs = m.group(1)
-        rm = re.search(rb'\sr="(\d+)"', attrs)
+        rm = _ROW_R.search(attrs)
         row_num = int(rm.group(1)) if rm else row_num + 1
         while pi < len(pending) and pending[pi] < row_num:   # rows that do not exist yet
             out.append(_new_row(pending[pi], edit.cells[pending[pi]], p))
@@ -121,21 +122,40 @@ def _rewrite_rows(body: bytes, edit: SheetEdit, p: bytes, pat: _Patterns) -> tup
 
 def _rewrite_row(m: re.Match, row_num: int, writes: dict[int, str | None],
                  edit: SheetEdit, p: bytes, pat: _Patterns) -> bytes:
-    owned = edit.owned
+    """Rewrite one row. Cells are scanned backwards from the row's end and only as far as the
+    leftmost column xltrack touches in this row: computed columns usually sit right of the user's
+    columns, so the user's cells are neither parsed nor re-emitted — they stay one byte slice."""
+    targets = set(writes)
+    targets.update(c for c, (a, b) in edit.owned.items() if a <= row_num <= b)
+    if not targets:
+        return m.group(0)
+    lo = min(targets)
     writes = dict(writes)
-    attrs, content = m.group(1), m.group(2)
-    if content is None:
-        content = b""
+    attrs, content = m.group(1), m.group(2) or b""
+    end = len(content)
+    ext = content.find(b"<" + p + b"extLst")
+    if ext != -1:
+        end = ext
+    opener = b"<" + p + b"c "
+    tail: list[tuple[int, bytes]] = []
+    cut = end
+    while True:
+        i = content.rfind(opener, 0, cut)
+        if i == -1:
+            break
+        tag_end = content.find(b">", i)
+        rr = _ATTR_R.search(content, i, tag_end + 1)
+        if rr is None or rr.group(1) is None:   # a cell without a reference: parse the row fully
+            return _rewrite_row_full(m, row_num, writes, edit, p, pat)
+        col = col_index(rr.group(1).decode())
+        if col < lo:
+            break
+        tail.append((col, content[i:cut]))
+        cut = i
+    head, rest = content[:cut], content[end:]
     kept: list[tuple[int, bytes]] = []
     changed = False
-    col = 0
-    pos = 0
-    for cm in pat.cell.finditer(content):
-        pos = cm.end()
-        cell = cm.group(0)
-        tag_end = cell.find(b">")
-        rr = _ATTR_R.search(cell, 0, tag_end + 1)
-        col = col_index(rr.group(1).decode()) if rr and rr.group(1) else col + 1
+    for col, cell in reversed(tail):
         if col in writes:
             if (row_num, col) in edit.fill_only:
                 if _has_value(cell, p):
@@ -145,20 +165,55 @@ def _rewrite_row(m: re.Match, row_num: int, writes: dict[int, str | None],
                 writes[col] = _keep_style(cell, writes[col])
             changed = True
             continue
-        rng = owned.get(col)
+        rng = edit.owned.get(col)
         if rng and rng[0] <= row_num <= rng[1]:
             changed = True
             continue
         kept.append((col, cell))
-    rest = content[pos:]  # e.g. an extLst after the cells
     if not writes and not changed:
         return m.group(0)
     new = [(c, x.encode("utf-8")) for c, x in writes.items() if x]
     merged = sorted(kept + new, key=lambda t: t[0])
-    body = b"".join(x for _, x in merged) + rest
-    attrs = _fix_spans(attrs, merged)
+    if merged == kept and not changed:
+        return m.group(0)
+    body = head + b"".join(x for _, x in merged) + rest
+    if merged:
+        attrs = _fix_spans(attrs, merged[0][0] if not head.strip() else None, merged[-1][0])
     if not body:
-        return b"<" + p + b"row" + attrs + b"/>" if attrs.strip() else b""
+        return b"<" + p + b"row" + attrs + b"/>"
+    return b"<" + p + b"row" + attrs + b">" + body + b"</" + p + b"row>"
+
+
+def _rewrite_row_full(m: re.Match, row_num: int, writes: dict[int, str | None],
+                      edit: SheetEdit, p: bytes, pat: _Patterns) -> bytes:
+    """The general case: cells without an ``r`` attribute, numbered by position."""
+    attrs, content = m.group(1), m.group(2) or b""
+    kept: list[tuple[int, bytes]] = []
+    col, pos = 0, 0
+    for cm in pat.cell.finditer(content):
+        pos = cm.end()
+        cell = cm.group(0)
+        rr = _ATTR_R.search(cell, 0, cell.find(b">") + 1)
+        col = col_index(rr.group(1).decode()) if rr and rr.group(1) else col + 1
+        if col in writes:
+            if (row_num, col) in edit.fill_only and _has_value(cell, p):
+                del writes[col]
+                kept.append((col, cell))
+            continue
+        rng = edit.owned.get(col)
+        if rng and rng[0] <= row_num <= rng[1]:
+            continue
+        # a cell without a reference would move if cells were inserted before it: give it one
+        if not (rr and rr.group(1)):
+            cell = cell.replace(b"<" + p + b"c", b"<" + p + b'c r="%s%d"' % (col_letter(col).encode(), row_num), 1)
+        kept.append((col, cell))
+    new = [(c, x.encode("utf-8")) for c, x in writes.items() if x]
+    merged = sorted(kept + new, key=lambda t: t[0])
+    body = b"".join(x for _, x in merged) + content[pos:]
+    if merged:
+        attrs = _fix_spans(attrs, merged[0][0], merged[-1][0])
+    if not body:
+        return b"<" + p + b"row" + attrs + b"/>"
     return b"<" + p + b"row" + attrs + b">" + body + b"</" + p + b"row>"
 
 
@@ -174,12 +229,12 @@ def _keep_style(old: bytes, new: str | None) -> str | None:
     return new[:tag_end] + f' s="{s.group(1).decode()}"' + new[tag_end:]
 
 
-def _fix_spans(attrs: bytes, cells: list[tuple[int, bytes]]) -> bytes:
+def _fix_spans(attrs: bytes, first: int | None, last: int) -> bytes:
     m = re.search(rb'\sspans="(\d+):(\d+)"', attrs)
-    if not m or not cells:
+    if not m:
         return attrs
     a, b = int(m.group(1)), int(m.group(2))
-    na, nb = min(a, cells[0][0]), max(b, cells[-1][0])
+    na, nb = min(a, first) if first else a, max(b, last)
     if (na, nb) == (a, b):
         return attrs
     return attrs[:m.start()] + b' spans="%d:%d"' % (na, nb) + attrs[m.end():]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from functools import lru_cache
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -29,6 +30,7 @@ def esc(text: str) -> str:
             .replace('"', "&quot;"))
 
 
+@lru_cache(maxsize=4096)
 def col_letter(col: int) -> str:
     s = ""
     while col:
