@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import copy
 
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import pandas as pd
-
-from tests.support.sheets_case import PROJECTS, make_case
+from tests.support.sheets_case import make_case
 from xltrack.pipeline import layout
 from xltrack.sheets import build_sheets
 
