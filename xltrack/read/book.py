@@ -1,21 +1,26 @@
 """The fast reader: every cell value of a sheet, typed, addressed from A1.
 
-Why python-calamine. Measured on this 2-core machine with the benchmark workbook (10,000
-projects × 33 columns and 100,000 activities × 6 columns, 14 MB; ``benchmarks/bench_validate.py``):
+Why python-calamine. Measured with ``benchmarks/bench_validate.py`` (10,000 projects × 33 columns
+and 100,000 activities × 6 columns, 4.4 MiB; each reader in its own process, best of 3) on this
+2-core machine while it was shared (load average ≈ 6), and earlier when it was idle:
 
-=======================================  ========  ===========================================
-reader                                   seconds   notes
-=======================================  ========  ===========================================
-python-calamine ``to_python``             ~0.55    raw typed values (float, str, date, datetime,
-                                                   bool) as a list of rows, positions from A1
-fastexcel ``load_sheet`` (parse only)     ~0.50    column-typed (one dtype per column: a column
-                                                   mixing dates and text comes back as text),
-                                                   needs pyarrow to hand data back at all
-openpyxl ``read_only=True`` iter_rows     ~6.3     pure Python XML parsing
-=======================================  ========  ===========================================
+=====================================  =========  ========  ====================================
+reader                                 loaded, s  idle, s   what it hands back
+=====================================  =========  ========  ====================================
+python-calamine ``to_python``             1.88      ~0.8    raw typed values (float, str, date,
+                                                            datetime, bool) per cell, from A1
+fastexcel ``load_sheet`` (parse only)     0.78      ~0.34   one dtype per column (a column mixing
+                                                            dates and text comes back as text);
+                                                            needs pyarrow to hand data back
+openpyxl ``read_only`` iter_rows         19.2        —      raw values, pure-Python XML parsing
+xltrack ``validate`` (all of it)          1.52      ~1.3    typed tables + located issues
+=====================================  =========  ========  ====================================
 
-fastexcel is barely faster and loses exactly what validation needs (the type each person typed
-into each cell), so calamine it is. Two things calamine does that we correct here:
+fastexcel parses faster but loses exactly what validation needs (the type each person typed into
+each cell: a date cell next to a "2026/3/5" text in the same column), so calamine it is; the gap is
+won back by parsing sheets on two threads (:meth:`RawBook.prefetch`).
+
+Two things calamine does that we correct here:
 
 * ``to_python()`` by default crops leading empty rows/columns; ``skip_empty_area=False`` keeps
   the grid anchored at A1, so ``grid[r][c]`` is Excel row ``r+1``, column ``c+1``;
@@ -55,7 +60,7 @@ class RawBook:
 
     :meth:`prefetch` reads several sheets at once on two threads: calamine parses XML without
     holding the GIL, so the Activities sheet is parsed while Python normalizes Projects
-    (measured 1.55 s → 1.1 s for the benchmark workbook).
+    (idle machine: 1.55 s → 1.3 s for the whole validate of the benchmark workbook).
     """
 
     def __init__(self, path: str | Path):
