@@ -109,7 +109,7 @@ STAGES = Block("stages", "阶段", "Stages", (
     Field("key", "编号", "Key", "text", 11, "阶段的固定编号（英文），报告与接口使用，请勿修改。",
           "The stage's fixed key, used in reports and the API; do not change."),
     Field("kind", "类型", "Kind", "kind", 9, "进行中 / 赢单 / 输单 / 搁置。", "open / won / lost / hold."),
-    Field("probability", "默认赢率", "Probability", "percent", 9, "该阶段的默认赢率。",
+    Field("probability", "默认赢率", "Probability", "percent", 11, "该阶段的默认赢率。",
           "The stage's default win probability."),
     Field("idle_yellow", "未跟进黄灯(天)", "Idle yellow (days)", "threshold", 14,
           "未跟进达到这么多天亮黄灯；" + _THRESH_ZH, "Idle this many days → yellow. " + _THRESH_EN),
