@@ -45,6 +45,21 @@ def test_contract_columns_and_dtypes():
         ("项目跟踪", 1, 4, {"区域": 10}, 2, 10)
 
 
+def test_table_placed_below_a_title_and_right_of_column_a(tmp_path):
+    from xltrack.normalize.api import read_workbook
+
+    from .validate_books import write_book
+    p = write_book(tmp_path / "t.xlsx", {"项目跟踪": [
+        ["销售周报"], [], [None, "项目编号", "客户名称", "负责人", "当前阶段", "预计金额"],
+        [None, "P-1", "甲", "张伟", "线索", "abc"]]})
+    t = read_workbook(p, as_of=AS_OF)
+    info = t.sheets["projects"]
+    assert (info.header_row, info.columns["id"], info.columns["amount"], info.last_row, info.last_col) == \
+        (3, 2, 6, 4, 6)
+    assert [(i.cell, i.code) for i in t.issues] == [("F4", "bad-amount")]
+    assert t.projects["_row"].tolist() == [4] and t.source == p
+
+
 def test_blank_rows_are_skipped_and_no_row_is_dropped():
     grid = [ZH_HEADER,
             ["P-0001", "华为", "张伟", "线索", None, None, None, None, None],
@@ -75,10 +90,15 @@ def test_ids_assigned_above_every_p_number_and_the_floor_and_stable():
     assert t2.projects["id"].tolist() == t1.projects["id"].tolist()
     t3 = tables_from_grids({"项目跟踪": grid}, as_of=AS_OF, id_floor=100)
     assert t3.projects["id"].tolist()[0] == "P-0101"
-    history = [["记录", "日期", "项目编号"], ["transition", D(2026, 1, 1), "P-0077"]]
+    history = [["记录", "日期", "项目编号", "阶段", "原阶段", "金额", "赢率", "预计成交日期", "负责人", "状态灯"],
+               ["阶段变化", D(2026, 1, 1), "P-0077", "方案制定", "需求挖掘", None, None, None, None, None],
+               [None] * 10]
     t4 = tables_from_grids({"项目跟踪": grid, "历史": history}, as_of=AS_OF)
-    assert t4.projects["id"].tolist()[0] == "P-0078"
-    assert t4.history_rows == history
+    assert t4.projects["id"].tolist()[0] == "P-0078"        # P-0077 was deleted: never reused
+    assert t4.history_rows == history[:2]
+    history[1] = ["元数据", None, "id_high_water", None, None, 150.0, None, None, None, None]
+    t5 = tables_from_grids({"项目跟踪": grid, "历史": history}, as_of=AS_OF)
+    assert t5.projects["id"].tolist()[0] == "P-0151"
 
 
 def test_duplicate_ids_and_unknown_projects():

@@ -40,19 +40,15 @@ def _pipeline(grids: Mapping[str, list[list[Any]]], name: str | None, lang: Lang
 
 
 def history_floor(rows: list[list[Any]]) -> int:
-    """The highest P-number the History sheet remembers (IDs are never reused): its
-    ``id_high_water`` record (read by :func:`xltrack.compute.history.id_high_water`, the owner of
-    that format) and any ``P-N`` text anywhere on the sheet."""
-    top = 0
-    for row in rows:
-        for v in row:
-            if isinstance(v, str) and (m := _P_ID.match(v)):
-                top = max(top, int(m[1]))
+    """The highest P-number the History sheet remembers, so IDs are never reused. The History
+    format belongs to :mod:`xltrack.compute.history` (its ``id_high_water`` record and project
+    IDs); without that module, any ``P-N`` text anywhere on the sheet counts."""
     try:
         from ..compute.history import id_high_water
     except ImportError:
-        return top
-    return max(top, id_high_water(rows))
+        return max((int(m[1]) for row in rows for v in row
+                    if isinstance(v, str) and (m := _P_ID.match(v))), default=0)
+    return id_high_water(rows)
 
 
 def clean(rows: list[list[Any]]) -> list[list[Any]]:
