@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -177,3 +178,31 @@ def test_unsupported_packages_are_refused_clearly(tmp_path: Path, kind: str):
     expected = {"xlsb": ".xlsb", "strict": "Strict Open XML", "text": "not an .xlsx/.xlsm file",
                 "missing": "does not exist"}[kind]
     assert expected in str(e.value)
+
+
+def test_a_formula_typed_into_a_computed_column_is_replaced_and_calc_chain_dropped(rich: Path, tmp_path: Path):
+    # simulate a workbook saved by Excel: a calcChain listing a formula in the computed column
+    src = tmp_path / "chain.xlsx"
+    with zipfile.ZipFile(rich) as z, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as out:
+        for n in z.namelist():
+            data = z.read(n)
+            if n == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'(<row r="3"[^>]*>.*?)(</row>)', rb'\1<c r="F3"><f>1+1</f><v>2</v></c>\2', data,
+                              count=1, flags=re.S)
+            if n == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>')
+            if n == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxml'
+                                    b'formats.org/officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/>'
+                                    b"</Relationships>")
+            out.writestr(n, data)
+        out.writestr("xl/calcChain.xml", '<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                                         '<c r="F3" i="1"/><c r="D10"/></calcChain>')
+    assert b"<f>1+1</f>" in parts(src)["xl/worksheets/sheet1.xml"]
+    out = tmp_path / "out.xlsx"
+    apply_plan(src, plan_for(), out)
+    after = parts(out)
+    assert "xl/calcChain.xml" not in after and b"calcChain" not in after["xl/_rels/workbook.xml.rels"]
+    assert b"calcChain" not in after["[Content_Types].xml"]
+    assert openpyxl.load_workbook(out)["Projects"]["F3"].value == "=1+1"   # our text, not a formula

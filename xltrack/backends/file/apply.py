@@ -9,6 +9,7 @@ member is copied as its raw compressed bytes (:mod:`.package`).
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 from ...plan import Cell, SheetWrite, WritePlan
@@ -45,6 +46,7 @@ class _Apply:
         self.taken = set(pkg.names)
         self.ct = pkg.read(CT_PART)
         self.ct_changed = False
+        self.dropped_formula = False
         if self.wb.styles_part and pkg.has(self.wb.styles_part):
             self.styles_part = self.wb.styles_part
             self.styles = StyleBook(pkg.read(self.styles_part))
@@ -80,6 +82,7 @@ class _Apply:
                 self._put(edit, cw, cwr.row, cwr.col, cwr.cell)
                 edit.fill_only.add((cwr.row, cwr.col))
             new_xml = rewrite_sheet(xml, edit)
+            self.dropped_formula |= edit.dropped_formula
             if new_xml != xml:
                 self.replace[ref.part] = new_xml
 
@@ -137,6 +140,8 @@ class _Apply:
     def _write_owned(self, sw: SheetWrite, part: str, *, is_new: bool) -> None:
         cw = CellWriter(self.styles, date1904=self.wb.date1904)
         old, drop = ([], []) if is_new else self._old_owned_parts(part)
+        if not is_new and re.search(rb"<(\w+:)?f[ >]", self.pkg.read(part)):
+            self.dropped_formula = True
         charts_mod = _charts_module() if sw.charts else None
         drawing_rid = "rId1" if charts_mod else None
         sx = owned_sheet_xml(sw, cw, drawing_rid=drawing_rid)
@@ -189,7 +194,23 @@ class _Apply:
                 self.ct, self.ct_changed = new_ct, True
 
     # -- finish ---------------------------------------------------------------------------
+    def _drop_calc_chain(self) -> None:
+        """calcChain.xml lists formula cells; one that lists a cell xltrack overwrote makes Excel
+        "repair" the file. It is a cache Excel rebuilds silently, so it goes (only then)."""
+        rels = parse_rels(self.replace.get(rels_name(WORKBOOK))) or list(self.wb.rels)
+        chain = [r for r in rels if r.kind == "calcChain"]
+        if not chain:
+            return
+        part = resolve(WORKBOOK, chain[0].target)
+        self.replace[rels_name(WORKBOOK)] = rels_xml([r for r in rels if r.kind != "calcChain"])
+        if self.pkg.has(part):
+            self.delete.add(part)
+        self.ct = ct_remove_override(self.ct, part)
+        self.ct_changed = True
+
     def write(self, dst: Path) -> None:
+        if self.dropped_formula:
+            self._drop_calc_chain()
         if self.styles.changed:
             if self.pkg.has(self.styles_part):
                 self.replace[self.styles_part] = self.styles.to_bytes()

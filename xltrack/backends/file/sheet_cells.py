@@ -35,6 +35,7 @@ class SheetEdit:
     owned: dict[int, tuple[int, int]] = field(default_factory=dict)
     widths: dict[int, float] = field(default_factory=dict)
     fill_only: set[tuple[int, int]] = field(default_factory=set)   # (row, col): only if empty
+    dropped_formula: bool = False   # set when a replaced/removed cell held a formula
 
 
 _ATTR_R = re.compile(rb'\sr="([A-Z]+)?(\d+)"')
@@ -164,10 +165,12 @@ def _rewrite_row(m: re.Match, row_num: int, writes: dict[int, str | None],
                     continue
                 writes[col] = _keep_style(cell, writes[col])
             changed = True
+            _note_formula(edit, cell, p)
             continue
         rng = edit.owned.get(col)
         if rng and rng[0] <= row_num <= rng[1]:
             changed = True
+            _note_formula(edit, cell, p)
             continue
         kept.append((col, cell))
     if not writes and not changed:
@@ -199,9 +202,12 @@ def _rewrite_row_full(m: re.Match, row_num: int, writes: dict[int, str | None],
             if (row_num, col) in edit.fill_only and _has_value(cell, p):
                 del writes[col]
                 kept.append((col, cell))
+            else:
+                _note_formula(edit, cell, p)
             continue
         rng = edit.owned.get(col)
         if rng and rng[0] <= row_num <= rng[1]:
+            _note_formula(edit, cell, p)
             continue
         # a cell without a reference would move if cells were inserted before it: give it one
         if not (rr and rr.group(1)):
@@ -215,6 +221,12 @@ def _rewrite_row_full(m: re.Match, row_num: int, writes: dict[int, str | None],
     if not body:
         return b"<" + p + b"row" + attrs + b"/>"
     return b"<" + p + b"row" + attrs + b">" + body + b"</" + p + b"row>"
+
+
+def _note_formula(edit: SheetEdit, cell: bytes, p: bytes) -> None:
+    """A formula xltrack replaces may be listed in calcChain.xml, which must then go."""
+    if b"<" + p + b"f" in cell:
+        edit.dropped_formula = True
 
 
 def _has_value(cell: bytes, p: bytes) -> bool:
