@@ -96,6 +96,12 @@ def test_bad_cells_are_located_en():
                                        "Config!G12: threshold must be a positive whole number of days, or blank"]
 
 
+def test_duplicate_stage_name():
+    g = config_grid(default_pipeline(), "zh")
+    g[12][1] = "线索获取"        # B13: discovery renamed to the lead's name
+    assert _bad(g) == ["设置!B13: 阶段名称“线索获取”重复"]
+
+
 def test_owner_problems():
     p = default_pipeline()
     p.owners = [Owner(name="张伟"), Owner(name="李娜", email="lina@example.com")]

@@ -215,11 +215,16 @@ _POS_INT = ("阈值必须是正整数（天数），或留空", "threshold must 
 def _read_stages(rd: _Reader, span: tuple[int, int]) -> list[Stage]:
     kinds = {_norm(n): k for k, names in KIND_LABELS.items() for n in names}
     out: list[Stage] = []
+    seen_names: set[str] = set()
     for n, (r, cols, v) in enumerate(rd.rows(STAGES, *span, need=("zh", "en")), start=1):
         before = len(rd.problems)
         names = _names(rd, r, cols, v, "阶段名称不能为空", "the stage needs a name")
         if names is None:
             continue
+        for lang_key in ("zh", "en"):
+            if _norm(names[lang_key]) in seen_names and lang_key in cols:
+                rd.bad(r, cols[lang_key], "阶段名称“{x}”重复", "stage name “{x}” is used twice", x=names[lang_key])
+        seen_names.update({_norm(names["zh"]), _norm(names["en"])})
         ok, order = rd.whole(r, cols.get("order", 1), v.get("order"), positive=False,
                              zh="顺序必须是整数", en="order must be a whole number")
         kind_raw = v.get("kind")
