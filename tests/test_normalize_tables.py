@@ -185,3 +185,49 @@ def test_sheet_found_by_alias_and_missing_optional_sheets():
     assert t.lang == "en" and t.sheets["projects"].name == "Pipeline"
     assert t.activities.empty and "date" in t.activities and str(t.activities["date"].dtype) == "datetime64[ns]"
     assert t.sheet_names == ["Pipeline"] and t.history_rows == []
+
+
+# ------------------------------------------------------------------ property: idempotent tables --
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CELLS = {
+    "id": st.sampled_from([None, "P-0001", "P-0002", " P-7 ", 12.0, "X1"]),
+    "customer": st.sampled_from([None, "华为", "  腾讯 ", "Acme", 3.0]),
+    "owner": st.sampled_from([None, "张伟", " 王芳", "Ann"]),
+    "stage": st.sampled_from([None, "商务洽谈", "谈判", "Proposal", "商务洽淡", "won", " lead "]),
+    "amount": st.sampled_from([None, 1000.0, "120万", "¥1,200", "abc", -5.0, "1.5M", CellError("#N/A")]),
+    "probability": st.sampled_from([None, 0.6, "60%", "60", "150%"]),
+    "created": st.sampled_from([None, D(2026, 3, 5), "2026/3/5", "3/5", "20260305", 46086.0, "someday",
+                                dt.datetime(2026, 1, 2, 9, 30)]),
+}
+
+
+def _grid_from(frame: pd.DataFrame, header: list[str], keys: list[str]) -> list[list]:
+    rows: list[list] = [header]
+    for _, r in frame.iterrows():
+        while len(rows) < r["_row"] - 1:
+            rows.append([None] * len(keys))
+        out = []
+        for k in keys:
+            v = r[k]
+            if isinstance(v, pd.Timestamp):
+                v = v.date()
+            elif v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+                v = None
+            out.append(v)
+        rows.append(out)
+    return rows
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries(_CELLS), min_size=1, max_size=8))
+def test_normalizing_the_normalized_tables_changes_nothing(rows):
+    keys = list(_CELLS)
+    header = ["项目编号", "客户名称", "负责人", "当前阶段", "预计金额", "赢率", "创建日期"]
+    grid = [header] + [[r[k] for k in keys] for r in rows]
+    once = tables_from_grids({"项目跟踪": grid}, as_of=AS_OF)
+    again = tables_from_grids({"项目跟踪": _grid_from(once.projects, header, keys)}, as_of=AS_OF)
+    pd.testing.assert_frame_equal(again.projects, once.projects)
+    # nothing left to report except what normalization cannot fix (blank required cells, duplicates)
+    assert {i.code for i in again.issues} <= {"missing-required", "duplicate-id", "negative-amount"}
