@@ -9,6 +9,7 @@ Regenerate after an intended change and review the diff:
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import email
 import email.policy
@@ -26,26 +27,41 @@ AS_OF = dt.date(2026, 11, 27)
 
 
 def normalise(raw: bytes) -> bytes:
+    """Volatile headers and boundaries fixed, text parts decoded to 8-bit UTF-8 (so the golden file
+    diffs readably), the attachment's base64 replaced by one line. Still a valid .eml."""
     text = raw.decode("ascii")
     text = re.sub(r"(?m)^Date: .*$", "Date: <normalised>", text)
     text = re.sub(r"(?m)^Message-ID: .*$", "Message-ID: <normalised@xltrack>", text)
     for n, b in enumerate(dict.fromkeys(re.findall(r'boundary="([^"]+)"', text)), 1):
         text = text.replace(b, f"BOUNDARY-{n}")
-    out, skipping, in_headers = [], False, False
+    out: list[str] = []
+    mode, in_headers, body = None, False, []
+
+    def flush():
+        if mode == "text":
+            out.extend(base64.b64decode("".join(body)).decode("utf-8").replace("\r\n", "\n").split("\n"))
+        elif mode == "attachment":
+            out.append("<attachment bytes omitted>")
+        body.clear()
+
     for line in text.split("\r\n"):
         if line.startswith("--BOUNDARY-"):
-            skipping, in_headers = False, True
+            flush()
+            mode, in_headers = None, True
+        elif in_headers and line.startswith("Content-Type: text/"):
+            mode = "text"
         elif in_headers and line.startswith("Content-Disposition: attachment"):
-            skipping = True
+            mode = "attachment"
         elif in_headers and line == "":
             in_headers = False
-            if skipping:
-                out += ["", "<attachment bytes omitted>"]
-                continue
-        if skipping and not in_headers:
+        elif mode is not None and not in_headers:
+            body.append(line)
             continue
+        if in_headers and mode == "text" and line == "Content-Transfer-Encoding: base64":
+            line = "Content-Transfer-Encoding: 8bit"
         out.append(line)
-    return "\r\n".join(out).encode("ascii")
+    flush()
+    return "\r\n".join(out).encode("utf-8")
 
 
 def _bodies(raw: bytes) -> tuple[str, str, str]:

@@ -31,11 +31,26 @@ def test_xlsm_becomes_a_macro_free_xlsx_that_opens(tmp_path):
 
 
 @pytest.mark.libreoffice
-def test_converted_copy_opens_in_libreoffice(tmp_path):
-    xlsm = make_xlsm(workbook(tmp_path / "src.xlsx"), tmp_path / "book.xlsm")
-    drop_macros(xlsm, tmp_path / "book.xlsx")
-    csv = convert(tmp_path / "book.xlsx", "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "lo")
-    assert "P-0001,华东电力,1200000" in csv.read_text(encoding="utf-8")
+def test_xltrack_macro_workbook_becomes_an_xlsx_without_vba_that_libreoffice_opens(tmp_path):
+    """The real thing: the .xlsm with the VBA project and Refresh buttons that xltrack makes."""
+    import datetime as dt
+
+    from oletools.olevba import VBA_Parser
+
+    from xltrack.build.api import init
+    from xltrack.macro import make_macro_workbook
+
+    src = init(tmp_path / "src.xlsx", demo=True, rows=8, seed=1, as_of=dt.date(2026, 11, 27))
+    xlsm = tmp_path / "book.xlsm"
+    make_macro_workbook(src, xlsm)
+    assert VBA_Parser(str(xlsm)).detect_vba_macros()
+    out = tmp_path / "book.xlsx"
+    assert "xl/vbaProject.bin" in drop_macros(xlsm, out)
+    assert not VBA_Parser(str(out)).detect_vba_macros()
+    assert openpyxl.load_workbook(out).sheetnames == openpyxl.load_workbook(xlsm).sheetnames
+    customer = openpyxl.load_workbook(out)["项目跟踪"]["B2"].value
+    csv = convert(out, "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "lo")
+    assert f",{customer}," in csv.read_text(encoding="utf-8").splitlines()[1]
 
 
 @pytest.mark.parametrize("xml, expected", [

@@ -16,6 +16,8 @@ from ..pipeline import layout
 from .digest import MAX_RED, Digest
 
 SYMBOLS = {"CNY": "¥", "RMB": "¥", "JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$"}
+# two tiles a row: "¥45,786,000" in 18 px bold needs ~110 px, and a phone gives ~150 px per half
+TILES_PER_ROW = 2
 FONT = ('-apple-system,BlinkMacSystemFont,"Segoe UI","PingFang SC","Hiragino Sans GB",'
         '"Microsoft YaHei","Noto Sans CJK SC",Arial,sans-serif')
 
@@ -134,7 +136,7 @@ def _colors() -> dict[str, str]:
 def _tile_html(label: str, value: str, tone: str, C: dict[str, str]) -> str:
     bg = {"red": C.get("red", "#FFC7CE"), "yellow": C.get("yellow", "#FFEB9C")}.get(tone, "#F2F4F7")
     fg = {"red": C.get("red_font", "#9C0006"), "yellow": C.get("yellow_font", "#9C5700")}.get(tone, "#1F2937")
-    return (f'<td width="33%" valign="top" style="padding:4px;">'
+    return (f'<td width="50%" valign="top" style="padding:4px;">'
             f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">'
             f'<tr><td style="background:{bg};border-radius:6px;padding:10px 8px;">'
             f'<div style="font-size:12px;color:#4B5563;">{escape(label)}</div>'
@@ -165,7 +167,8 @@ def render_html(d: Digest, *, shown_red: int | None = None) -> str:
     shown = d.red[: MAX_RED if shown_red is None else shown_red]
     tiles = _tiles(d)
     tile_rows = "".join(
-        "<tr>" + "".join(_tile_html(*t, C) for t in tiles[i:i + 3]) + "</tr>" for i in range(0, len(tiles), 3))
+        "<tr>" + "".join(_tile_html(*t, C) for t in tiles[i:i + TILES_PER_ROW]) + "</tr>"
+        for i in range(0, len(tiles), TILES_PER_ROW))
     red_font = C.get("red_font", "#9C0006")
     rows = [
         f'<tr><td style="background:{C.get("user_header", "#1F4E78")};padding:16px;color:#FFFFFF;">'
