@@ -48,6 +48,7 @@ def test_text_twin_holds_the_same_facts():
     assert "1. 华东电力 · 智能巡检平台 (P-0001)" in text
     assert "   - 下一步已逾期 3 天" in text
     assert "Acme <b>Corp</b> · ERP rollout (P-0002)" in text
+    assert "== 本周变化 ==\n推进 1 · 赢单 1\n- 南方航空 · 客服系统 (P-0004): 赢单: 商务洽谈 → 成交交付" in text
     assert "首付款 · 2026-11-10 · ¥200,000 · 逾期 17 天 · 王五" in text
     assert not re.search(r"<(table|td|div)", text)
 

@@ -59,6 +59,25 @@ def _tiles(d: Digest) -> list[tuple[str, str, str]]:
     ]
 
 
+CHANGE_LABELS = {
+    "new": ("新增", "new"), "advanced": ("推进", "advanced"), "moved_back": ("回退", "moved back"),
+    "won": ("赢单", "won"), "lost": ("输单", "lost"), "slipped": ("成交日期推迟", "close date slipped"),
+    "amount_changed": ("金额变化", "amount changed"), "newly_red": ("新变红", "newly red"),
+}
+
+
+def change_summary(d: Digest) -> str:
+    """``赢单 1 · 推进 2``: the week's changes counted by kind, in a stable order."""
+    order = list(CHANGE_LABELS) + sorted(k for k in d.change_counts if k not in CHANGE_LABELS)
+    parts = []
+    for code in order:
+        n = d.change_counts.get(code)
+        if n:
+            zh, en = CHANGE_LABELS.get(code, (code, code))
+            parts.append(f"{pick(d.lang, zh, en)} {n}")
+    return " · ".join(parts)
+
+
 def _name(customer: str, project: str, pid: str) -> str:
     head = " · ".join(p for p in (customer, project) if p) or pid
     return f"{head} ({pid})" if pid and head != pid else head
@@ -119,6 +138,8 @@ def render_text(d: Digest, *, shown_red: int | None = None) -> str:
     if len(d.red) > len(shown):
         lines.append(s["more_red"].format(n=len(d.red) - len(shown)))
     lines += ["", f"== {s['changes']} =="]
+    if d.change_counts:
+        lines += [change_summary(d)]
     lines += [f"- {_name(c.customer, c.project, c.id)}: {c.text}" for c in d.changes] or [s["no_changes"]]
     lines += ["", f"== {s['collections']} =="]
     lines += [f"- {_name(c.customer, c.project, c.project_id)}: {_collection_meta(d, c)}"
@@ -184,6 +205,8 @@ def render_html(d: Digest, *, shown_red: int | None = None) -> str:
     if len(d.red) > len(shown):
         rows.append(_para(s["more_red"].format(n=len(d.red) - len(shown))))
     rows.append(_section_head(s["changes"], C))
+    if d.change_counts:
+        rows.append(_para(change_summary(d)))
     rows += [_item(_name(c.customer, c.project, c.id), c.text, [], "#4B5563")
              for c in d.changes] or [_para(s["no_changes"])]
     rows.append(_section_head(s["collections"], C))
