@@ -106,7 +106,7 @@ def test_duplicate_ids_and_unknown_projects():
                          ["P-1", "丙", "张伟", "线索"], ["P-1", "丁", "张伟", "线索"]],
              "沟通记录": [ACT_HEADER, ["P-2", D(2026, 11, 1), "电话"], ["P-9", D(2026, 11, 1), "电话"],
                          [None, D(2026, 11, 2), "拜访"]],
-             "回款计划": [PAY_HEADER, ["P-3", "首付", D(2026, 12, 1), 1000]]}
+             "回款计划": [PAY_HEADER, ["P-3", "首付", D(2026, 12, 1), 1000], ["Ｐ-2", "尾款", D(2026, 12, 1), 5]]}
     t = tables_from_grids(grids, as_of=AS_OF)
     assert _issues(t) == [
         ("项目跟踪", "A4", "id", "duplicate-id"), ("项目跟踪", "A5", "id", "duplicate-id"),

@@ -15,7 +15,8 @@ from typing import Any, Callable
 import numpy as np
 
 from .lookup import Resolver
-from .values import ERROR_TEXTS, is_error, parse_amount, parse_date, parse_number, parse_probability, parse_text
+from .values import (ERROR_TEXTS, parse_amount, parse_date, parse_number, parse_probability,
+                     parse_text)
 
 _UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
@@ -140,6 +141,3 @@ def nonblank_mask(col: list[Any]) -> np.ndarray:
     return np.fromiter((v is not None and not (type(v) is str and not v.strip()) for v in col),
                        dtype=bool, count=len(col))
 
-
-def is_error_value(v: Any) -> bool:
-    return is_error(v)

@@ -3,8 +3,8 @@
 A name matches when it equals (after NFKC, case-folding and removing spaces) a stage's key, zh or
 en name or one of its aliases (likewise owners and activity types). A near miss — one edit away
 (a swap of neighbours counts as one), or two for names of six characters or more — is reported
-with a suggestion and NOT resolved: a silent guess could move a deal into the wrong stage. Lookups are cached per distinct text, so a
-column of 100,000 cells costs one resolution per distinct value.
+with a suggestion and NOT resolved: a silent guess could move a deal into the wrong stage.
+Columns are resolved per distinct text, so 100,000 cells cost one lookup per distinct value.
 """
 from __future__ import annotations
 

@@ -20,6 +20,8 @@ from ..tables import SheetInfo
 from . import columns as C
 from .headers import HeaderMap
 from .lookup import activity_type_resolver, owner_resolver, stage_resolver
+from .text import nfkc
+from .values import is_error
 
 _P_ID = re.compile(r"^\s*P-?(\d+)\s*$", re.IGNORECASE)
 
@@ -137,6 +139,8 @@ class SheetFrameBuilder:
         elif ctype == "activity_type":
             texts, out = C.lookup_column(raw, self.types, "unknown-activity-type", problems,
                                          keep_unknown=False)
+        elif ctype == "id":  # full-width ＰＯ－１ and P-1 are the same ID
+            texts = out = [t if t is None or t.isascii() else nfkc(t) for t in C.text_column(raw, problems)]
         else:
             texts = out = C.text_column(raw, problems)
         mask = np.asarray(texts, dtype=object) != None  # noqa: E711 (elementwise)
@@ -144,16 +148,15 @@ class SheetFrameBuilder:
 
     def _issue(self, p: C.Problem, sheet_name: str, ci: int | None, key: str, label: str,
                row: int) -> Issue:
-        value = str(p.value) if C.is_error_value(p.value) else p.value
+        value = str(p.value) if is_error(p.value) else p.value
         normalized = p.normalized
         extra = dict(p.extra or {})
         if p.code == "ambiguous-date":
             order = extra.get("order", self.pipe.date_order)
             extra["order"] = _order_words(order, self.lang)
-        iss = make_issue(p.code, self.lang, sheet=sheet_name, cell=f"{col_letter(ci or 1)}{row}",
-                         field=key, value=value, row=row, normalized=normalized,
-                         suggestion=p.suggestion, label=label, **extra)
-        return iss
+        return make_issue(p.code, self.lang, sheet=sheet_name, cell=f"{col_letter(ci or 1)}{row}",
+                          field=key, value=value, row=row, normalized=normalized,
+                          suggestion=p.suggestion, label=label, **extra)
 
     def _required(self, df: pd.DataFrame, sheet: Sheet, hm: HeaderMap, sheet_name: str,
                   present: dict[str, np.ndarray], issues: list[Issue]) -> None:

@@ -66,7 +66,7 @@ def serial_to_date(x: float) -> dt.date | None:
     return EXCEL_EPOCH + dt.timedelta(days=int(math.floor(x)))
 
 
-def _ordered(a: int, b: int, y: int, order: str, raw: str) -> Result:
+def _ordered(a: int, b: int, y: int, order: str) -> Result:
     m, d = (a, b) if order == "mdy" else (b, a)
     when = _mk(y, m, d)
     if when is None:  # the configured order is impossible; the other one may not be
@@ -112,9 +112,9 @@ def parse_date(v: Any, *, as_of: dt.date, order: str = "mdy") -> Result:
     if m := _ABY.match(s):
         y = int(m[3])
         y = y + 2000 if y < 100 else y
-        return _ordered(int(m[1]), int(m[2]), y, order, s)
+        return _ordered(int(m[1]), int(m[2]), y, order)
     if m := _AB.match(s):
-        return _ordered(int(m[1]), int(m[2]), as_of.year, order, s)
+        return _ordered(int(m[1]), int(m[2]), as_of.year, order)
     if m := _DMON.match(s):
         mon = _MONTHS.get(m[2].lower())
         d = _mk(int(m[3]), mon, int(m[1])) if mon else None
