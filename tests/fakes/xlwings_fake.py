@@ -171,9 +171,17 @@ class Book(_Counted):
                     elif c.value is not None:
                         v = c.value
                         sh.cells[(c.row, c.column)] = excel_parse(v) if not isinstance(v, str) else v
+                    rc = (c.row, c.column)
                     fill = c.fill
                     if fill is not None and fill.fill_type == "solid" and isinstance(fill.fgColor.rgb, str):
-                        sh.fmt["color"][(c.row, c.column)] = "#" + fill.fgColor.rgb[-6:].upper()
+                        sh.fmt["color"][rc] = "#" + fill.fgColor.rgb[-6:].upper()
+                    if c.number_format and c.number_format != "General":
+                        sh.fmt["number_format"][rc] = c.number_format
+                    if c.font is not None:
+                        if c.font.b:
+                            sh.fmt["font.bold"][rc] = True
+                        if c.font.color is not None and isinstance(c.font.color.rgb, str):
+                            sh.fmt["font.color"][rc] = "#" + c.font.color.rgb[-6:].upper()
             sh.merges = [str(m) for m in ws.merged_cells.ranges]
         book.calls.clear()
         return book

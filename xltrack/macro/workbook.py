@@ -58,6 +58,11 @@ def _button_sheet_names(lang_names: list[str]) -> dict[str, str]:
     return out
 
 
+def _owned_sheet_names() -> set[str]:
+    from ..pipeline.defaults import layout
+    return {n for s in layout().sheets if s.kind == "owned" for n in (s.zh, s.en)}
+
+
 def _lang(names: list[str]) -> str:
     from ..pipeline.defaults import layout
     zh = {s.zh for s in layout().sheets}
@@ -91,15 +96,18 @@ def make_macro_workbook(src_xlsx: Path, dst_xlsm: Path, *, python: str | None = 
         raise WorkbookUnreadable(f"{src_xlsx.name} already has an {conf_sheet.SHEET_NAME} sheet.")
     lang = _lang([n for n, _ in sheets])
 
-    # Code names: keep the ones present, give the others Sheet<n> (as Excel does).
+    # Code names: keep the ones present, give the other sheets Sheet<n> (as Excel does) — except
+    # xltrack's owned sheets, which every file refresh rewrites whole: they keep none, so no
+    # document module can be orphaned (Excel adds their modules itself when it opens the file).
+    owned = _owned_sheet_names()
     used, codes = set(), []
     for _, part in sheets:
         code = parts.sheet_code_name(pkg[part].decode("utf-8"))
         codes.append(code)
         used.add(code)
     n = 1
-    for i, (_, part) in enumerate(sheets):
-        if codes[i] is None:
+    for i, (name, part) in enumerate(sheets):
+        if codes[i] is None and name not in owned:
             while f"Sheet{n}" in used:
                 n += 1
             codes[i] = f"Sheet{n}"
@@ -159,7 +167,7 @@ def make_macro_workbook(src_xlsx: Path, dst_xlsm: Path, *, python: str | None = 
         result.buttons[sheet_name] = vml_part
 
     # The VBA project.
-    code_names = [*codes, "xlwings_conf"]
+    code_names = [c for c in codes if c] + ["xlwings_conf"]
     macro = vbaproject.Module(mod, "std", source)
     pkg["xl/vbaProject.bin"] = vbaproject.project_for_workbook(code_names, macro, this_workbook=wb_code)
     names.append("xl/vbaProject.bin")

@@ -100,7 +100,7 @@ class _Writer:
 
     def _cell(self, sheet, row: int, col: int, cell: Cell) -> None:
         sheet.range((row, col)).value = to_excel(cell.value)
-        self.styles(sheet, {(row, col): cell}, None)
+        self.styles(sheet, {(row, col): cell}, (row, col, row, col))   # the whole style, as the file backend
 
     def ids(self, writes: list[CellWrite], grids: dict[str, list[list[Any]]] | None) -> None:
         """Assigned IDs, one value assignment per contiguous run; never over a non-empty cell."""
