@@ -51,6 +51,15 @@ def test_existing_file_is_refused_without_force(tmp_path, capsys):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~xltrack-")]   # no temp file left
 
 
+def test_force_refuses_a_workbook_open_in_excel(tmp_path, capsys):
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(b"open in Excel")
+    (tmp_path / "~$t.xlsx").write_bytes(b"lock")
+    code, _, err = run(capsys, "init", str(path), "--force", "--lang", "en")
+    assert code == 4 and "is open in Excel/WPS/LibreOffice" in err and err.count("\n") == 1
+    assert path.read_bytes() == b"open in Excel"
+
+
 def test_missing_folder(tmp_path, capsys):
     path = tmp_path / "nope" / "t.xlsx"
     code, out, err = run(capsys, "init", str(path), "--lang", "en")

@@ -124,7 +124,8 @@ FOOTER = """
 * `init` onto an existing file refuses without `--force`: `OutputExists` (a subclass of
   `OutputError`), exit code 5, "… already exists and was not overwritten; add --force to replace
   it". A missing folder, no write permission, a folder in the way or a name not ending in `.xlsx`:
-  `OutputError`, exit 5, one line. The file is written to a temporary name in the same folder and
+  `OutputError`, exit 5, one line. `--force` onto a workbook that is open in Excel/WPS/LibreOffice
+  (their lock file is present): `WorkbookLocked`, exit 4. The file is written to a temporary name in the same folder and
   renamed, so `--force` never leaves a half-written workbook.
 * Speed (`python3 benchmarks/bench_init.py`, 2 cores): the empty workbook in about 0.05 s when the
   machine is idle (0.2 s at load average 6); demo with 60 projects about 0.1–0.3 s; 1,000 projects

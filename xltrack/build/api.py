@@ -43,6 +43,9 @@ def _check_target(path: Path, lang: str, force: bool) -> None:
     if path.exists() and not force:
         raise OutputExists(pick(lang, "{p} 已存在，未覆盖；如确需覆盖请加 --force",
                                 "{p} already exists and was not overwritten; add --force to replace it", p=path))
+    if path.exists():   # --force: never replace a workbook someone has open (exit 4)
+        from ..backends.safe_write import check_not_open
+        check_not_open(path, lang)
     parent = path.parent
     if not parent.is_dir():
         raise OutputError(pick(lang, "文件夹 {d} 不存在", "folder {d} does not exist", d=parent))
@@ -74,7 +77,8 @@ def init(path: str | os.PathLike, *, lang: str = "zh", force: bool = False, demo
     ``demo=True`` fills it with ``rows`` realistic (and realistically messy) projects, generated
     deterministically from ``seed`` and ``as_of`` (default: today). Refuses to overwrite an
     existing file unless ``force``: raises :class:`~xltrack.errors.OutputExists` (exit code 5);
-    a missing folder or no write permission raises :class:`~xltrack.errors.OutputError` (5).
+    a missing folder or no write permission raises :class:`~xltrack.errors.OutputError` (5);
+    ``force`` onto a workbook open in Excel/WPS/LibreOffice raises ``WorkbookLocked`` (4).
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
