@@ -258,13 +258,19 @@ def test_runpython_command_refreshes_the_calling_book(demo, tmp_path):
     dump = tmp_path / "book.json"
     env = dict(os.environ, XLTRACK_FAKE_BOOK=str(demo), XLTRACK_FAKE_DUMP=str(dump),
                PYTHONPATH=os.pathsep.join([str(ROOT / "tests" / "fakes" / "runpython_site"), str(ROOT)]))
-    proc = subprocess.run([sys.executable, "-c", command], env=env, capture_output=True, text=True,
-                          timeout=300, cwd=tmp_path)
+    # xlwings.bas (ExecuteWindows, no UDF server): python -B -c "import xlwings.utils;
+    # xlwings.utils.prepare_sys_path(\"<PYTHONPATH>\"); <command>" --wb=… --from_xl=1 --app=… --hwnd=…
+    pythonpath = f"true;{demo};{demo};;;;"
+    code = f'import xlwings.utils;xlwings.utils.prepare_sys_path("{pythonpath}"); {command}'
+    argv = [sys.executable, "-B", "-c", code, f"--wb={demo.name}", "--from_xl=1",
+            "--app=C:\\Program Files\\Microsoft Office\\EXCEL.EXE", "--hwnd=0"]
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     state = json.loads(dump.read_text(encoding="utf-8"))
     assert state["caller_used"] is True
     (prompt, title), = state["alerts"]
     assert title == "xltrack" and prompt.startswith("已刷新") and "红" in prompt
     assert state["status_bar"] == prompt
+    assert len(state["status_history"]) >= 4          # progress shown while reading/computing/writing
     assert state["red_fills_on_projects"] > 0
     assert "风险清单" in state["sheets"]
