@@ -163,3 +163,12 @@ def test_user_formulas_have_fresh_cached_values_in_the_attachment(book, tmp_path
     assert ws2[f"{free}2"].value == pytest.approx(expected)
     assert openpyxl.load_workbook(book, data_only=True)["项目跟踪"][f"{free}2"].value == 999, \
         "the user's workbook is never saved by LibreOffice"
+
+
+def test_workbook_open_in_excel_exits_4_and_sends_nothing(book, smtp_env, capsys):
+    lock = book.parent / f"~${book.name}"
+    lock.write_bytes(b"someone\x00")
+    before = book.read_bytes()
+    code, _, err = _run(capsys, book, "--to", "boss@example.com", "--as-of", "2026-11-27")
+    assert code == 4 and "锁文件" in err
+    assert smtp_env.messages == [] and book.read_bytes() == before

@@ -71,3 +71,28 @@ def test_workbook_text_cannot_inject_headers(tmp_path):
         assert "evil@attacker.example" not in item.recipients
     team = _parse(res.messages[0].eml.read_bytes())
     assert team["Subject"].startswith("【销售一部 Bcc: evil@attacker.example】")
+
+
+def test_a_workbook_over_the_size_limit_is_left_out_with_a_note(tmp_path, caplog):
+    import logging
+
+    caplog.set_level(logging.WARNING, logger="xltrack.nightly")
+    tables, results = sample()
+    res = mail_refreshed(workbook(tmp_path / "销售跟踪.xlsx"), tables, results, to=[parse_address("a@example.com")],
+                         dry_run=tmp_path / "o", settings=NightlySettings(sender="b@example.com", max_attachment_mb=0.001))
+    m = _parse(res.messages[0].eml.read_bytes())
+    assert res.attachment is None and list(m.iter_attachments()) == []
+    text = m.get_body(("plain",)).get_content()
+    assert "工作簿过大（" in text and "上限 0.001 MB），未作为附件发送：销售跟踪.xlsx" in text
+    assert "over max_attachment_mb" in caplog.text
+
+
+def test_footer_names_the_attachment_or_not(tmp_path):
+    tables, results = sample()
+    wb = workbook(tmp_path / "销售跟踪.xlsx")
+    s = NightlySettings(sender="b@example.com")
+    for attach, want in (("xlsx", "附件 销售跟踪_2026-11-27.xlsx 为刷新后的工作簿。"), ("none", "由 xltrack 于每日刷新后生成。\n")):
+        res = mail_refreshed(wb, tables, results, to=[parse_address("a@example.com")], attach=attach,
+                             dry_run=tmp_path / attach, settings=s)
+        text = _parse(res.messages[0].eml.read_bytes()).get_body(("plain",)).get_content().replace("\r\n", "\n")
+        assert want in text

@@ -23,6 +23,7 @@ from typing import Any, Iterable
 
 from ..compute.results import Results
 from ..errors import ConfigError, OutputError, SendError
+from ..i18n import pick
 from ..tables import Tables
 from .attachment import prepare_attachment
 from .digest import Digest, build_digest
@@ -157,9 +158,19 @@ def mail_refreshed(workbook: Path, tables: Tables, results: Results, *, to: list
     with tempfile.TemporaryDirectory(prefix="xltrack-nightly-") as tmp:
         att = prepare_attachment(workbook, Path(tmp), attach=attach, as_of=results.as_of,
                                  recalc=settings.recalc)
+        note = ""
+        if att is not None and att.path.stat().st_size > settings.max_attachment_mb * 1024 * 1024:
+            mb = att.path.stat().st_size / 1024 / 1024
+            log.warning("attachment: %s is %.1f MB, over max_attachment_mb (%g); not attached",
+                        att.filename, mb, settings.max_attachment_mb)
+            note = pick(results.lang, "工作簿过大（{mb:.1f} MB，上限 {lim:g} MB），未作为附件发送：{p}",
+                        "The workbook is too large to attach ({mb:.1f} MB, limit {lim:g} MB): {p}",
+                        mb=mb, lim=settings.max_attachment_mb, p=workbook.name)
+            att = None
         result.attachment = att.filename if att else None
         result.recalc = att.recalc if att else None
         for label, d, to_g, cc_g in groups:
+            d.attachment, d.attachment_note = result.attachment, note
             msg = build_message(subject=subject(d), text=render_text(d), html=render_html(d),
                                 sender=sender, to=to_g, cc=cc_g, attachment=att, date=now)
             rcpts = list(dict.fromkeys(a.addr_spec for a in [*to_g, *cc_g]))

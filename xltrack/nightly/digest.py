@@ -79,6 +79,8 @@ class Digest:
     collections_due: float = 0.0
     issue_errors: int = 0
     issue_warnings: int = 0
+    attachment: str | None = None          # file name of the attached workbook, if any
+    attachment_note: str = ""              # why the workbook is not attached, in the digest's language
 
     @property
     def week_end(self) -> dt.date:

@@ -50,6 +50,7 @@ ENV_VARS: dict[str, str] = {
     "attach": "XLTRACK_ATTACH",
     "recalc": "XLTRACK_RECALC",
     "outbox": "XLTRACK_OUTBOX",
+    "max_attachment_mb": "XLTRACK_MAX_ATTACHMENT_MB",
 }
 CONFIG_ENV = "XLTRACK_NIGHTLY_CONFIG"
 DEFAULT_PASSWORD_ENV = "XLTRACK_SMTP_PASSWORD"
@@ -81,6 +82,9 @@ class NightlySettings(BaseModel):
     attach: Attach = "xlsx"
     recalc: bool = True                  # recalculate the attachment with LibreOffice when needed
     outbox: Path | None = None           # where unsent messages are kept when sending fails
+    # many mail servers refuse messages over 10–25 MB (and base64 adds a third): a bigger
+    # workbook is left out with a note in the body instead of failing every night
+    max_attachment_mb: float = Field(default=15.0, gt=0)
 
     @model_validator(mode="after")
     def _ports(self) -> "NightlySettings":
