@@ -6,6 +6,7 @@ with an example (a test checks the two agree).
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -85,6 +86,17 @@ class Issue:
         return d
 
 
+def show(value: Any) -> str:
+    """A value as a person would write it in a message: 5000 not 5000.0, dates as 2026-03-05."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
 def make_issue(code: str, lang: str, *, sheet: str, cell: str, field: str | None, value: Any,
                row: int | None = None, normalized: Any = None, suggestion: str | None = None,
                **fmt: Any) -> Issue:
@@ -93,7 +105,7 @@ def make_issue(code: str, lang: str, *, sheet: str, cell: str, field: str | None
     sug_text = ""
     if suggestion:
         sug_text = (f"，是否为“{suggestion}”？" if lang == "zh" else f" (did you mean “{suggestion}”?)")
-    args = {"value": value, "normalized": normalized, "suggestion": sug_text, "field": field,
+    args = {"value": show(value), "normalized": show(normalized), "suggestion": sug_text, "field": field,
             "label": fmt.get("label", field), **fmt}
     template = c.zh if lang == "zh" else c.en
     return Issue(code=code, sheet=sheet, cell=cell, field=field, value=value,
