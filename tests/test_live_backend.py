@@ -274,3 +274,42 @@ def test_runpython_command_refreshes_the_calling_book(demo, tmp_path):
     assert len(state["status_history"]) >= 4          # progress shown while reading/computing/writing
     assert state["red_fills_on_projects"] > 0
     assert "风险清单" in state["sheets"]
+
+
+# -- grouping law ------------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from xltrack.backends.live.paint import addresses, paints, rectangles  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.tuples(st.integers(1, 400), st.integers(1, 30)), max_size=300))
+def test_rectangles_cover_exactly_and_addresses_fit_excel(cells):
+    rects = rectangles(cells)
+    covered = [(r, c) for r1, c1, r2, c2 in rects for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+    assert sorted(covered) == sorted(cells)                 # exact cover, no overlap
+    addrs = addresses(rects)
+    assert all(len(a) <= 255 for a in addrs)
+    assert sum(len(fake.parse_address(a)) for a in addrs) == len(rects)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["#FFC7CE", "#FFEB9C", None]), min_size=1, max_size=200))
+def test_paints_give_every_cell_its_value(colours):
+    book = fake.Book()
+    sh = book._sheets._new("S")
+    for r in range(1, len(colours) + 1):
+        sh.fmt["color"][(r, 2)] = "#123456"                # a stale fill from an earlier refresh
+    values = {(r, 2): v for r, v in enumerate(colours, start=1)}
+    for p in paints("color", values, block=(1, 2, len(colours), 2), default=None):
+        sh.range(p.address).color = p.value
+    assert {k: sh.fmt["color"].get(k) for k in values} == values
+
+
+def test_a_missing_xlwings_gives_the_install_hint(tmp_path):
+    code = "import sys; sys.modules['xlwings'] = None; import xltrack.excel; xltrack.excel.refresh_button()"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+    assert proc.returncode == 1
+    assert 'pip install "xltrack[excel]"' in proc.stderr
