@@ -143,6 +143,10 @@ def test_error_values_ambiguous_and_future_dates():
         ("H2", "ambiguous-date", "12/1", "日期 12/1 有歧义，按月/日/年理解为 2026-12-01"),
     ]
     assert t.issues[2].severity == "warning" and t.issues[0].severity == "error"
+    neg = tables_from_grids({"项目跟踪": [ZH_HEADER, ["P-1", "甲", "张伟", "线索", -5000.0]]}, as_of=AS_OF)
+    assert [(i.cell, i.code, i.value, i.message) for i in neg.issues] == [
+        ("E2", "negative-amount", -5000.0, "金额为负数：-5000")]
+    assert neg.projects["amount"].tolist() == [-5000.0]
     future = tables_from_grids({"项目跟踪": [ZH_HEADER, ["P-1", "甲", "张伟", "线索", None, None,
                                                          D(2026, 12, 1)]]}, as_of=AS_OF)
     assert [(i.cell, i.code, i.message) for i in future.issues] == [
