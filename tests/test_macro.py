@@ -263,3 +263,22 @@ def test_file_backend_keeps_the_dashboard_button(made, tmp_path):
     a, b = _parts(dst), _parts(out)
     assert a["xl/drawings/vmlDrawing2.vml"] == b.get("xl/drawings/vmlDrawing2.vml")
     assert b"<legacyDrawing" in b["xl/worksheets/sheet3.xml"]
+
+
+def test_project_is_source_only_and_version_independent(made):
+    """No p-code: Office compiles every module from the source we wrote (MS-OVBA 2.3.4.1/2.3.4.3)."""
+    import struct
+    _, dst = made
+    streams = cfb.read(_parts(dst)["xl/vbaProject.bin"])
+    assert streams["VBA/_VBA_PROJECT"][:4] == bytes.fromhex("CC61FFFF")
+    d = ovba.decompress(streams["VBA/dir"])
+    offsets = [struct.unpack("<I", payload)[0] for rid, payload, _ in vbaproject._records(d) if rid == 0x0031]
+    _, _, mods = vbaproject.read_project(_parts(dst)["xl/vbaProject.bin"])
+    assert offsets == [0] * len(mods) and len(mods) == 7
+    assert not any(k.startswith("VBA/__SRP") for k in streams)
+    # the PROJECT stream lists exactly the modules, keeping xlwings' project id and protection state
+    project = streams["PROJECT"].decode("cp1252")
+    assert "Module=xltrack\r\n" in project and "Module=xlwings\r\n" in project and "Class=Dictionary\r\n" in project
+    base = cfb.read(zipfile.ZipFile(vbaproject.xlwings_quickstart()).read("xl/vbaProject.bin"))["PROJECT"].decode("cp1252")
+    for key in ("ID=", "CMG=", "DPB=", "GC="):
+        assert re.search(f"^{key}.*$", project, re.M).group(0) == re.search(f"^{key}.*$", base, re.M).group(0)

@@ -137,12 +137,20 @@ def sheet_module(code_name: str) -> Module:
     return Module(code_name, "doc", f'Attribute VB_Name = "{code_name}"\r\n' + _SHEET_ATTRS)
 
 
+def _version_independent(base: bytes) -> bytes:
+    """The base's ``_VBA_PROJECT`` when it is already version-independent (xlwings' is
+    ``CC 61 FF FF 00 01 00``), else the form MS-OVBA 2.3.4.1 prescribes for writers."""
+    if len(base) == 7 and base[:4] == bytes.fromhex("CC61FFFF"):
+        return base
+    return bytes.fromhex("CC61FFFF000300")
+
+
 def build_project(base_bin: bytes, modules: list[Module]) -> bytes:
     """A new vbaProject.bin: ``base_bin``'s project information and references, ``modules``."""
     streams, head, _ = read_project(base_bin)
     out = {"PROJECT": _project_stream(streams["PROJECT"], modules),
            "PROJECTwm": _name_map(modules),
-           "VBA/_VBA_PROJECT": bytes.fromhex("CC61FFFF000000"),
+           "VBA/_VBA_PROJECT": _version_independent(streams.get("VBA/_VBA_PROJECT", b"")),
            "VBA/dir": ovba.compress(_dir_stream(head, modules))}
     for m in modules:
         out["VBA/" + m.name] = ovba.compress(m.source.encode(CODEPAGE))
