@@ -235,3 +235,24 @@ def test_normalizing_the_normalized_tables_changes_nothing(rows):
     pd.testing.assert_frame_equal(again.projects, once.projects)
     # nothing left to report except what normalization cannot fix (blank required cells, duplicates)
     assert {i.code for i in again.issues} <= {"missing-required", "duplicate-id", "negative-amount"}
+
+
+_ANY = st.one_of(st.none(), st.text(max_size=10), st.floats(), st.integers(-10**20, 10**20), st.booleans(),
+                 st.dates(), st.datetimes(), st.sampled_from([CellError("#N/A"), "#REF!", "  ", "", "１２０万",
+                                                               "2026年2月30日", "3/5", "P-0001"]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_ANY, max_size=9), max_size=6))
+def test_any_cell_values_never_crash_and_never_drop_a_row(rows):
+    grids = {"项目跟踪": [ZH_HEADER] + rows, "沟通记录": [ACT_HEADER] + [r[:5] for r in rows],
+             "回款计划": [PAY_HEADER] + [r[:6] for r in rows]}
+    t = tables_from_grids(grids, as_of=AS_OF)
+
+    def nonblank(r, width):
+        return any(v is not None and not (isinstance(v, str) and not v.strip()) for v in r[:width])
+
+    assert t.projects["_row"].tolist() == [i + 2 for i, r in enumerate(rows) if nonblank(r, 9)]
+    assert t.activities["_row"].tolist() == [i + 2 for i, r in enumerate(rows) if nonblank(r, 5)]
+    for i in t.issues:
+        assert i.message and i.cell and i.sheet in grids
