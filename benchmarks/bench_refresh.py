@@ -6,7 +6,7 @@ conditional formats — what a team's file looks like), then, each in a fresh su
 peak memory (``ru_maxrss``) is per run:
 
 * ``xltrack``: ``xltrack.refresh(path)`` — read, validate, compute, plan, apply, atomic replace,
-  backup — timed inside the process (imports excluded);
+  backup — timed inside the process; the one-off import of pandas & co. is reported apart;
 * ``openpyxl``: ``load_workbook`` → write the *same* plan's computed columns (values and fills)
   and owned sheets → ``save``. Only the write-back is done this way (the plan is computed by
   xltrack first, untimed), so the comparison favours openpyxl.
@@ -33,12 +33,15 @@ AS_OF = dt.date(2026, 11, 27)
 _XLTRACK = """
 import json, resource, sys, time, datetime as dt
 sys.path.insert(0, {root!r})
+t = time.perf_counter()
 from xltrack.refresh import refresh
+import xltrack.normalize.api, xltrack.compute.api, xltrack.planner, xltrack.backends.file
+imports = time.perf_counter() - t
 t = time.perf_counter()
 r = refresh(sys.argv[1], as_of=dt.date(2026, 11, 27))
 s = time.perf_counter() - t
 print(json.dumps({{"seconds": s, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-                  "timings": r.timings}}))
+                  "timings": r.timings, "imports": imports}}))
 """
 
 _NAIVE = """
@@ -130,7 +133,7 @@ def main() -> None:
             naive = run(_NAIVE, work)
         rows.append((n, src.stat().st_size, xl, naive))
         t = xl["timings"]
-        print(f"{n}: xltrack {xl['seconds']:.2f} s (read {t['read']:.2f}, compute {t['compute']:.2f}, "
+        print(f"{n}: imports {xl.get('imports', 0):.2f} s; xltrack {xl['seconds']:.2f} s (read {t['read']:.2f}, compute {t['compute']:.2f}, "
               f"plan {t['plan']:.2f}, write {t['write']:.2f}), {xl['rss'] / 2**20:.0f} MiB"
               + (f"; openpyxl {naive['seconds']:.2f} s, {naive['rss'] / 2**20:.0f} MiB" if naive else ""),
               file=sys.stderr)
