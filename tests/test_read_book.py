@@ -55,3 +55,21 @@ def test_lazy_grids_and_prefetch_read_the_same(tmp_path):
     with open_workbook(p) as book:
         assert book.raw_grid("B") == [["", "b"]]
     assert clean_grid([["", 0, False]]) == [[None, 0, False]]
+
+
+def test_reads_a_workbook_saved_by_excel(shared_fixtures):
+    """A real Excel file (pivot tables, shared strings, Excel's own styles) reads cell for cell."""
+    with open_workbook(shared_fixtures / "excel-authored-dashboard.xlsx") as book:
+        assert book.sheet_names[:3] == ["Dashboard", "Total Engage Trend", "Score Card"]
+        card = book.grid("Score Card")
+        trend = book.grid("Total Engage Trend")
+    assert card[0][:2] == ["Sum of Won", "Sum of Lost"] and card[1][:2] == [4238.0, 2473.0]
+    assert trend[1] == ["2016", "Oct", 7.0, 1.0]
+
+
+def test_extension_does_not_matter(tmp_path):
+    p = write_book(tmp_path / "t.xlsx", {"S": [["x", 1]]})
+    q = tmp_path / "renamed.xlsm"
+    q.write_bytes(p.read_bytes())
+    with open_workbook(q) as book:
+        assert book.grid("S") == [["x", 1.0]]
