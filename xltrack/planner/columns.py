@@ -38,22 +38,22 @@ def light_cell(light: Any, lang: str) -> Cell:
     return Cell(pick(lang, *LIGHT_TEXT[light]), LIGHT_STYLE[light])
 
 
-def _int(v: Any) -> Cell:
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-        return Cell(None)
-    return Cell(int(round(float(v))), INT)
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
 
 
-def _money(v: Any) -> Cell:
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-        return Cell(None)
-    return Cell(float(v), MONEY)
+def _ints(values: pd.Series) -> list[Cell]:
+    return [Cell(None) if _missing(v) else Cell(int(round(float(v))), INT) for v in values.tolist()]
+
+
+def _money(values: pd.Series) -> list[Cell]:
+    return [Cell(None) if _missing(v) else Cell(float(v), MONEY) for v in values.tolist()]
 
 
 def _text(v: Any) -> Cell:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if _missing(v):
         return Cell(None)
-    return Cell(str(v) if str(v) else None)
+    return Cell(str(v) or None)
 
 
 def _row_issues(tables: Tables, info: SheetInfo, lang: str) -> dict[int, str]:
@@ -94,15 +94,15 @@ def computed_columns(tables: Tables, results: Results) -> list[ColumnWrite]:
     info = tables.sheets.get("projects")
     if info is not None:
         df = results.projects
-        rows = [int(r) for r in df["_row"]] if len(df) else []
+        rows = [int(r) for r in df["_row"].tolist()] if len(df) else []
         issues = _row_issues(tables, info, lang)
         makers: dict[str, Callable[[], list[Cell]]] = {
-            "light": lambda: [light_cell(v, lang) for v in df["light"]],
-            "risk_reasons": lambda: [_text(v) for v in df["reason_text"]],
-            "days_in_stage": lambda: [_int(v) for v in df["days_in_stage"]],
-            "idle_days": lambda: [_int(v) for v in df["idle_days"]],
-            "follow_ups": lambda: [_int(v) for v in df["follow_ups"]],
-            "weighted_amount": lambda: [_money(v) for v in df["weighted_amount"]],
+            "light": lambda: [light_cell(v, lang) for v in df["light"].tolist()],
+            "risk_reasons": lambda: [_text(v) for v in df["reason_text"].tolist()],
+            "days_in_stage": lambda: _ints(df["days_in_stage"]),
+            "idle_days": lambda: _ints(df["idle_days"]),
+            "follow_ups": lambda: _ints(df["follow_ups"]),
+            "weighted_amount": lambda: _money(df["weighted_amount"]),
             "data_issues": lambda: [_text(issues.get(r)) for r in rows],
         }
         keys = [c.key for c in _L.sheet("projects").owned_columns if c.key in makers]
@@ -111,15 +111,15 @@ def computed_columns(tables: Tables, results: Results) -> list[ColumnWrite]:
     info = tables.sheets.get("payments")
     if info is not None:
         df = results.payments
-        rows = [int(r) for r in df["_row"]] if len(df) else []
+        rows = [int(r) for r in df["_row"].tolist()] if len(df) else []
         def status_cells() -> list[Cell]:
             cells = []
-            for st, text in zip(df["status"], df["status_text"]):
+            for st, text in zip(df["status"].tolist(), df["status_text"].tolist()):
                 style = STATUS_STYLE.get(st)
                 cells.append(Cell(str(text), style) if isinstance(text, str) and text else Cell(None))
             return cells
 
-        makers = {"status": status_cells, "overdue_days": lambda: [_int(v) for v in df["overdue_days"]]}
+        makers = {"status": status_cells, "overdue_days": lambda: _ints(df["overdue_days"])}
         keys = [c.key for c in _L.sheet("payments").owned_columns if c.key in makers]
         cols = _resolve(info, keys)
         out += [_column(info, "payments", k, cols[k], rows, makers[k](), lang) for k in keys]
