@@ -172,3 +172,23 @@ def test_workbook_open_in_excel_exits_4_and_sends_nothing(book, smtp_env, capsys
     code, _, err = _run(capsys, book, "--to", "boss@example.com", "--as-of", "2026-11-27")
     assert code == 4 and "锁文件" in err
     assert smtp_env.messages == [] and book.read_bytes() == before
+
+
+def test_a_week_later_the_digest_lists_the_weeks_changes(tmp_path):
+    """Two nightly runs seven days apart: History gives the second digest its changes."""
+    from xltrack.build.api import init
+    from xltrack.nightly.api import nightly
+    from xltrack.nightly.settings import NightlySettings
+
+    s = NightlySettings(sender="bot@example.com", recalc=False, attach="none")
+    book = init(tmp_path / "b.xlsx", demo=True, rows=30, seed=5, as_of=dt.date(2026, 11, 20))
+    first = nightly(book, to=["a@example.com"], as_of=dt.date(2026, 11, 20), dry_run=tmp_path / "1", settings=s)
+    assert first.refresh.results.changes.empty
+    second = nightly(book, to=["a@example.com"], as_of=AS_OF, dry_run=tmp_path / "2", settings=s)
+    changes = second.refresh.results.changes
+    assert not changes.empty
+    text = _parse(second.messages[0].eml.read_bytes()).get_body(("plain",)).get_content().replace("\r\n", "\n")
+    section = text[text.index("== 本周变化 =="):text.index("== 本周到期")]
+    assert "与上周相比没有变化" not in section
+    for _, row in changes.head(30).iterrows():
+        assert f"({row['id']}): {row['change_text']}" in section

@@ -48,7 +48,7 @@ def test_text_twin_holds_the_same_facts():
     assert "1. 华东电力 · 智能巡检平台 (P-0001)" in text
     assert "   - 下一步已逾期 3 天" in text
     assert "Acme <b>Corp</b> · ERP rollout (P-0002)" in text
-    assert "== 本周变化 ==\n推进 1 · 赢单 1\n- 南方航空 · 客服系统 (P-0004): 赢单: 商务洽谈 → 成交交付" in text
+    assert "== 本周变化 ==\n推进 1 · 赢单 1\n- 南方航空 · 客服系统 (P-0004): 赢单：商务洽谈 → 成交交付" in text
     assert "首付款 · 2026-11-10 · ¥200,000 · 逾期 17 天 · 王五" in text
     assert not re.search(r"<(table|td|div)", text)
 
@@ -71,3 +71,22 @@ def test_empty_sections_say_so():
     results.changes = pd.DataFrame()
     text = render_text(build_digest(tables, results, owner="Alice"))
     assert "没有红灯项目。" in text and "与上周相比没有变化。" in text and "本周没有到期回款。" in text
+
+
+def test_change_values_are_formatted():
+    import pandas as pd
+
+    tables, results = sample()
+    results.changes = pd.DataFrame({
+        "id": ["P-0001", "P-0002", "P-0003", "P-0001"], "customer": ["华东电力", "Acme", "北方重工", "华东电力"],
+        "project": ["智能巡检平台", "ERP", "MES 二期", "智能巡检平台"], "owner": ["张三", "Alice", "张三", "张三"],
+        "change": ["amount_changed", "newly_red", "new", "slipped"],
+        "change_text": ["金额变化", "新变红", "新增", "成交日期推迟"],
+        "from_value": [300000.0, "yellow", None, "2026-12-01"],
+        "to_value": [350000.0, "red", "需求挖掘", "2027-01-15"],
+    })
+    text = render_text(build_digest(tables, results))
+    assert "(P-0001): 金额变化：¥300,000 → ¥350,000" in text
+    assert "(P-0002): 新变红：黄灯 → 红灯" in text
+    assert "(P-0003): 新增：需求挖掘" in text
+    assert "(P-0001): 成交日期推迟：2026-12-01 → 2027-01-15" in text

@@ -42,6 +42,8 @@ class ChangeItem:
     owner: str
     change: str          # language-free code: new, advanced, won, …
     text: str            # in the workbook's language
+    from_value: Any = None   # stage name, "YYYY-MM-DD", amount (float) or light code
+    to_value: Any = None
 
 
 @dataclass(slots=True)
@@ -116,6 +118,16 @@ def _date(v: Any) -> dt.date | None:
     return None if pd.isna(ts) else ts.date()
 
 
+def _value(v: Any) -> Any:
+    """A change's from/to value as plain data: float, ISO date text, or trimmed text (None if blank)."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return None if math.isnan(v) else float(v)
+    if isinstance(v, (dt.date, pd.Timestamp)):
+        d = _date(v)
+        return d.isoformat() if d else None
+    return _text(v) or None
+
+
 def _col(df: pd.DataFrame, name: str, default: Any = None) -> pd.Series:
     if name in df.columns:
         return df[name]
@@ -186,14 +198,11 @@ def _changes(results: Results, owner: str | None) -> tuple[list[ChangeItem], dic
         if owner is not None and _text(r.get("owner")) != owner:
             continue
         code = _text(r.get("change"))
-        text = _text(r.get("change_text")) or code
-        a, b = _text(r.get("from_value")), _text(r.get("to_value"))
-        if a and b and a not in text and b not in text:
-            text = f"{text}: {a} → {b}"
         counts[code] = counts.get(code, 0) + 1
         items.append(ChangeItem(id=_text(r.get("id")), customer=_text(r.get("customer")),
                                 project=_text(r.get("project")), owner=_text(r.get("owner")),
-                                change=code, text=text))
+                                change=code, text=_text(r.get("change_text")) or code,
+                                from_value=_value(r.get("from_value")), to_value=_value(r.get("to_value"))))
     return items, counts
 
 

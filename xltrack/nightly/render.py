@@ -78,6 +78,25 @@ def change_summary(d: Digest) -> str:
     return " · ".join(parts)
 
 
+LIGHTS = {"red": ("红灯", "red"), "yellow": ("黄灯", "yellow"), "green": ("绿灯", "green")}
+
+
+def change_text(d: Digest, c) -> str:
+    """``阶段推进：方案制定 → 商务洽谈``, ``金额变化：¥300,000 → ¥350,000``, ``新增：线索获取``."""
+    def fmt(v):
+        if isinstance(v, float):
+            return money(v, d.currency)
+        if isinstance(v, str) and v in LIGHTS:
+            return pick(d.lang, *LIGHTS[v])
+        return "" if v is None else str(v)
+
+    a, b = fmt(c.from_value), fmt(c.to_value)
+    sep = pick(d.lang, "：", ": ")
+    if a and b:
+        return f"{c.text}{sep}{a} → {b}"
+    return f"{c.text}{sep}{b}" if b else c.text
+
+
 def _name(customer: str, project: str, pid: str) -> str:
     head = " · ".join(p for p in (customer, project) if p) or pid
     return f"{head} ({pid})" if pid and head != pid else head
@@ -142,7 +161,7 @@ def render_text(d: Digest, *, shown_red: int | None = None) -> str:
     lines += ["", f"== {s['changes']} =="]
     if d.change_counts:
         lines += [change_summary(d)]
-    lines += [f"- {_name(c.customer, c.project, c.id)}: {c.text}" for c in d.changes] or [s["no_changes"]]
+    lines += [f"- {_name(c.customer, c.project, c.id)}: {change_text(d, c)}" for c in d.changes] or [s["no_changes"]]
     lines += ["", f"== {s['collections']} =="]
     lines += [f"- {_name(c.customer, c.project, c.project_id)}: {_collection_meta(d, c)}"
               for c in d.collections] or [s["no_collections"]]
@@ -209,7 +228,7 @@ def render_html(d: Digest, *, shown_red: int | None = None) -> str:
     rows.append(_section_head(s["changes"], C))
     if d.change_counts:
         rows.append(_para(change_summary(d)))
-    rows += [_item(_name(c.customer, c.project, c.id), c.text, [], "#4B5563")
+    rows += [_item(_name(c.customer, c.project, c.id), change_text(d, c), [], "#4B5563")
              for c in d.changes] or [_para(s["no_changes"])]
     rows.append(_section_head(s["collections"], C))
     rows += [_item(_name(c.customer, c.project, c.project_id), _collection_meta(d, c), [], "#4B5563")
