@@ -282,3 +282,19 @@ def test_project_is_source_only_and_version_independent(made):
     base = cfb.read(zipfile.ZipFile(vbaproject.xlwings_quickstart()).read("xl/vbaProject.bin"))["PROJECT"].decode("cp1252")
     for key in ("ID=", "CMG=", "DPB=", "GC="):
         assert re.search(f"^{key}.*$", project, re.M).group(0) == re.search(f"^{key}.*$", base, re.M).group(0)
+
+
+def test_sheet_edits_respect_element_order_and_prefixes():
+    from xltrack.macro import parts
+    xml = ('<x:worksheet xmlns:x="urn:m"><x:sheetPr filterMode="0"><x:tabColor rgb="FF0000FF"/></x:sheetPr>'
+           '<x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>&lt;extLst&gt;</x:t></x:is></x:c></x:row>'
+           '</x:sheetData><x:pageMargins left="1"/><x:drawing r:id="rId1"/><x:tableParts count="0"/>'
+           '<x:extLst/></x:worksheet>')
+    out = parts.with_sheet_code_name(xml, "Sheet7")
+    assert out.startswith('<x:worksheet xmlns:x="urn:m"><x:sheetPr filterMode="0" codeName="Sheet7"><x:tabColor')
+    assert parts.sheet_code_name(out) == "Sheet7"
+    out = parts.with_legacy_drawing(out, "rId4")
+    assert '<x:drawing r:id="rId1"/><x:legacyDrawing xmlns:r=' in out and 'r:id="rId4"/><x:tableParts' in out
+    assert parts.legacy_drawing_rid(out) == "rId4"
+    bare = parts.with_sheet_code_name('<x:worksheet xmlns:x="urn:m"><x:sheetData/></x:worksheet>', "S")
+    assert bare == '<x:worksheet xmlns:x="urn:m"><x:sheetPr codeName="S"/><x:sheetData/></x:worksheet>'

@@ -75,15 +75,23 @@ def content_types(xml: str, *, overrides: dict[str, str], defaults: dict[str, st
 
 
 def top_children(xml: str, root: str) -> tuple[int, list[tuple[str, int, int]]]:
-    """(end of the root start tag, [(local name, start, end)] of the root's direct children)."""
+    """(end of the root start tag, [(local name, start, end)] of the root's direct children).
+
+    ``sheetData`` is skipped in one jump (it is most of a big sheet and holds no children we edit),
+    so this stays fast on 50,000-row sheets.
+    """
     m = re.search(r"<(?:\w+:)?" + root + r"\b[^>]*>", xml)
     if m is None:
         raise ValueError(f"no <{root}> element")
     pos, depth, out, start, name = m.end(), 0, [], 0, ""
-    for t in _TAG.finditer(xml, pos):
+    while True:
+        t = _TAG.search(xml, pos)
+        if t is None:
+            break
+        pos = t.end()
         if t.group(0).startswith(("<!", "<?")):
             continue
-        closing, local, selfclose = t.group(1), t.group(3), t.group(5)
+        closing, prefix, local, selfclose = t.group(1), t.group(2) or "", t.group(3), t.group(5)
         if closing:
             if depth == 0:          # the root's end tag
                 break
@@ -93,6 +101,12 @@ def top_children(xml: str, root: str) -> tuple[int, list[tuple[str, int, int]]]:
         elif selfclose:
             if depth == 0:
                 out.append((local, t.start(), t.end()))
+        elif depth == 0 and local == "sheetData":
+            end = xml.find(f"</{prefix}sheetData>", pos)
+            if end < 0:
+                raise ValueError("unterminated sheetData")
+            pos = end + len(f"</{prefix}sheetData>")
+            out.append((local, t.start(), pos))
         else:
             if depth == 0:
                 start, name = t.start(), local
@@ -118,13 +132,20 @@ def sheet_code_name(xml: str) -> str | None:
     return None
 
 
+def root_prefix(xml: str, root: str) -> str:
+    """"x:" when the root element is written ``<x:worksheet …>``, else ""."""
+    m = re.search(r"<(\w+:)?" + root + r"\b", xml)
+    return (m.group(1) or "") if m else ""
+
+
 def with_sheet_code_name(xml: str, code: str) -> str:
     root_end, kids = top_children(xml, "worksheet")
+    px = root_prefix(xml, "worksheet")
     for name, s, _ in kids:
         if name == "sheetPr":
             tag_end = xml.index(">", s) + 1
             return xml[:s] + set_attr(xml[s:tag_end], "codeName", code) + xml[tag_end:]
-    return xml[:root_end] + f'<sheetPr codeName="{code}"/>' + xml[root_end:]
+    return xml[:root_end] + f'<{px}sheetPr codeName="{code}"/>' + xml[root_end:]
 
 
 def with_workbook_code_name(xml: str, code: str) -> tuple[str, str]:
@@ -141,7 +162,7 @@ def with_workbook_code_name(xml: str, code: str) -> tuple[str, str]:
     for name, s, e in kids:                 # after fileVersion / fileSharing
         if name in ("fileVersion", "fileSharing"):
             at = e
-    return xml[:at] + f'<workbookPr codeName="{code}"/>' + xml[at:], code
+    return xml[:at] + f'<{root_prefix(xml, "workbook")}workbookPr codeName="{code}"/>' + xml[at:], code
 
 
 def legacy_drawing_rid(xml: str) -> str | None:
@@ -155,7 +176,7 @@ def legacy_drawing_rid(xml: str) -> str | None:
 
 def with_legacy_drawing(xml: str, rid: str) -> str:
     root_end, kids = top_children(xml, "worksheet")
-    tag = f'<legacyDrawing xmlns:r="{REL_NS}" r:id="{rid}"/>'
+    tag = f'<{root_prefix(xml, "worksheet")}legacyDrawing xmlns:r="{REL_NS}" r:id="{rid}"/>'
     for name, s, _ in kids:
         if name in _AFTER_LEGACY:
             return xml[:s] + tag + xml[s:]
@@ -178,7 +199,7 @@ def last_column(xml: str) -> int:
 
 def add_sheet_to_workbook(xml: str, name: str, rid: str) -> str:
     ids = [int(x) for x in re.findall(r'<(?:\w+:)?sheet\b[^>]*\ssheetId="(\d+)"', xml)]
-    entry = f'<sheet xmlns:r="{REL_NS}" name={quoteattr(name)} sheetId="{max(ids, default=0) + 1}" r:id="{rid}"/>'
+    entry = f'<{root_prefix(xml, "workbook")}sheet xmlns:r="{REL_NS}" name={quoteattr(name)} sheetId="{max(ids, default=0) + 1}" r:id="{rid}"/>'
     m = re.search(r"</(?:\w+:)?sheets>", xml)
     return xml[:m.start()] + entry + xml[m.start():]
 
