@@ -73,3 +73,18 @@ def test_extension_does_not_matter(tmp_path):
     q.write_bytes(p.read_bytes())
     with open_workbook(q) as book:
         assert book.grid("S") == [["x", 1.0]]
+
+
+def test_error_cell_search_across_chunk_boundaries(tmp_path):
+    import zipfile
+
+    from xltrack.read.errcells import error_cells, has_error_cells
+    xml = b'<sheetData><row r="3"><c r="B3" s="1" t="e"><f>1/0</f><v>#DIV/0!</v></c></row></sheetData>'
+    p = tmp_path / "z.zip"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("s.xml", xml)
+        zf.writestr("clean.xml", xml.replace(b't="e"', b't="n"'))
+    with zipfile.ZipFile(p) as zf:
+        for chunk in (2, 3, 4, 5, 7, 1 << 20):
+            assert has_error_cells(zf, "s.xml", chunk) and not has_error_cells(zf, "clean.xml", chunk)
+    assert error_cells(xml) == {(3, 2): "#DIV/0!"}

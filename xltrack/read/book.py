@@ -41,7 +41,7 @@ from typing import Any, Iterator, Mapping
 import python_calamine
 
 from ..errors import WorkbookUnreadable
-from .errcells import error_cells, sheet_parts
+from .errcells import error_cells, has_error_cells, sheet_parts
 from .sniff import sniff
 
 
@@ -81,7 +81,9 @@ class RawBook:
                 parts = self._parts if self._parts is not None else sheet_parts(zf)
                 self._parts = parts
                 part = parts.get(name)
-                return error_cells(zf.read(part)) if part else {}
+                if not part or not has_error_cells(zf, part):
+                    return {}
+                return error_cells(zf.read(part))
         except (KeyError, zipfile.BadZipFile, ValueError):
             return {}
 

@@ -2,8 +2,9 @@
 
 python-calamine (0.9) hands error cells back as empty strings, which would make ``=VLOOKUP(…)``
 returning ``#N/A`` look like a blank cell. Error cells are rare and always carry ``t="e"`` in the
-sheet XML, so one byte search over the decompressed part tells whether a sheet has any (≈15 ms for
-a 100,000-row sheet); only then are they located with a regular expression.
+sheet XML, so one streaming byte search over the decompressed part tells whether a sheet has any
+(≈70 ms for a 35 MB sheet part, 1 MB of memory at a time); only then is the part read whole and
+the cells located with a regular expression.
 """
 from __future__ import annotations
 
@@ -45,6 +46,19 @@ def col_index(letters: bytes | str) -> int:
     for ch in letters if isinstance(letters, str) else letters.decode():
         n = n * 26 + (ord(ch) - 64)
     return n
+
+
+def has_error_cells(zf: zipfile.ZipFile, part: str, chunk: int = 1 << 20) -> bool:
+    """Whether the worksheet part holds any ``t="e"`` cell (streamed, chunk by chunk)."""
+    needle = b't="e"'
+    tail = b""
+    with zf.open(part) as f:
+        while block := f.read(chunk):
+            window = tail + block
+            if needle in window:
+                return True
+            tail = window[-(len(needle) - 1):]
+    return False
 
 
 def error_cells(xml: bytes) -> dict[tuple[int, int], str]:
