@@ -192,3 +192,18 @@ def test_a_week_later_the_digest_lists_the_weeks_changes(tmp_path):
     assert "与上周相比没有变化" not in section
     for _, row in changes.head(30).iterrows():
         assert f"({row['id']}): {row['change_text']}" in section
+
+
+def test_english_workbook_gets_an_english_digest(tmp_path, capsys):
+    from xltrack.build.api import init
+
+    book = init(tmp_path / "pipeline.xlsx", lang="en", demo=True, rows=20, seed=2, as_of=AS_OF)
+    code, stdout, err = _run(capsys, book, "--to", "boss@example.com", "--as-of", "2026-11-27", "--dry-run",
+                             tmp_path / "o", "--from", "bot@example.com", "--no-recalc", "--team", "Sales East")
+    assert code == 0, err
+    assert stdout.startswith(f"Refreshed {book} (refresh ")
+    msg = _parse((tmp_path / "o" / "01-team.eml").read_bytes())
+    assert msg["Subject"].startswith("[Sales East] Pipeline digest 2026-11-27: ")
+    text = msg.get_body(("plain",)).get_content()
+    assert "== Red projects (" in text and "Open projects: " in text
+    assert next(msg.iter_attachments()).get_filename() == "pipeline_2026-11-27.xlsx"

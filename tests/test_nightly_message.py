@@ -96,3 +96,23 @@ def test_footer_names_the_attachment_or_not(tmp_path):
                              dry_run=tmp_path / attach, settings=s)
         text = _parse(res.messages[0].eml.read_bytes()).get_body(("plain",)).get_content().replace("\r\n", "\n")
         assert want in text
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+HEADERS = {"Subject", "From", "To", "Date", "Message-ID", "Auto-Submitted", "X-Mailer", "MIME-Version",
+           "Content-Type"}
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(team=st.text(alphabet=st.sampled_from("销售A b:\r\n\t<>@,;\"=?\x00\u2028Bcc"), max_size=40),
+       body=st.text(max_size=60))
+def test_no_text_can_add_a_header(team, body):
+    """Whatever a team name or workbook text holds, the message has exactly the headers we set."""
+    msg = build_message(subject=f"【{team}】销售日报", text=body, html=f"<p>{body}</p>",
+                        sender=parse_address("bot@example.com", display_name=clean_header(team)),
+                        to=[parse_address("a@example.com")])
+    m = _parse(msg.as_bytes())
+    assert set(m.keys()) == HEADERS
+    assert m["Subject"] == clean_header(f"【{team}】销售日报")
+    assert [a.addr_spec for a in m["To"].addresses] == ["a@example.com"]
