@@ -72,8 +72,12 @@ class _Apply:
                 if fixed is not None and fixed != header.value:
                     header = dataclasses.replace(header, value=fixed)
                 self._put(edit, cw, col.header_row, col.col, header)
+                letter, c, cells, xml_of = col_letter(col.col), col.col, edit.cells, cw.xml
                 for r, cell in zip(col.rows, col.cells):
-                    self._put(edit, cw, r, col.col, cell)
+                    row = cells.get(r)
+                    if row is None:
+                        row = cells[r] = {}
+                    row[c] = xml_of(f"{letter}{r}", cell)
                 last = max([col.clear_to_row or 0, *col.rows, col.header_row])
                 edit.owned[col.col] = (col.header_row + 1, last)
                 if col.width:
