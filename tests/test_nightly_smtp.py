@@ -73,13 +73,24 @@ def test_starttls_auth_delivers_team_and_owner_digests(tmp_path, server, passwor
     assert PASSWORD not in caplog.text
 
 
-def test_implicit_tls(tmp_path, password):
-    srv = start_smtp(tmp_path, implicit_tls=True)
+def test_implicit_tls_and_an_ascii_password(tmp_path, monkeypatch):
+    """(The other tests use a password with Chinese characters: AUTH PLAIN in UTF-8.)"""
+    monkeypatch.setenv("XLTRACK_SMTP_PASSWORD", "ascii-Pa55")
+    srv = start_smtp(tmp_path, implicit_tls=True, password="ascii-Pa55")
     try:
         res = _send(tmp_path, _settings(srv, security="tls"))
     finally:
         srv.stop()
     assert res.sent == 1 and [m.rcpt_tos for m in srv.messages] == [["boss@example.com", "cc@example.com"]]
+
+
+def test_plain_local_relay_without_login(tmp_path):
+    srv = start_smtp(tmp_path, plain=True)
+    try:
+        res = _send(tmp_path, _settings(srv, security="none", user=None, ca_file=None))
+    finally:
+        srv.stop()
+    assert res.sent == 1 and len(srv.messages) == 1 and srv.auth_attempts == 0
 
 
 def test_server_down_retries_then_send_error_and_keeps_messages(tmp_path, password, caplog):

@@ -84,7 +84,9 @@ class SmtpServer:
         self.controller.stop()
 
 
-def start_smtp(folder: Path, *, implicit_tls: bool = False, password: str = PASSWORD) -> SmtpServer:
+def start_smtp(folder: Path, *, implicit_tls: bool = False, password: str = PASSWORD,
+               plain: bool = False) -> SmtpServer:
+    """``plain``: a local relay without TLS or AUTH (a postfix on localhost, say)."""
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -107,7 +109,9 @@ def start_smtp(folder: Path, *, implicit_tls: bool = False, password: str = PASS
         return AuthResult(success=ok, handled=False)
 
     kw = dict(authenticator=authenticator, auth_required=True)
-    if implicit_tls:
+    if plain:
+        ctrl = Controller(Handler(), hostname=server.host, port=server.port)
+    elif implicit_tls:
         # aiosmtpd does not count implicit TLS as TLS for auth_require_tls: the socket is TLS anyway
         ctrl = Controller(Handler(), hostname=server.host, port=server.port, ssl_context=ctx,
                           auth_require_tls=False, **kw)

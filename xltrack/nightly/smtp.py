@@ -55,6 +55,9 @@ def connect(settings: NightlySettings, password: SecretStr | None) -> smtplib.SM
             conn.starttls(context=tls_context(settings))
             conn.ehlo()
         if settings.user:
+            if settings.security == "none" and host not in ("localhost", "127.0.0.1", "::1"):
+                log.warning("mail: logging in to %s without TLS (security = none): the password "
+                            "crosses the network in clear", host)
             if password is None:
                 raise smtplib.SMTPAuthenticationError(530, b"no password configured")
             _login(conn, settings.user, password.get_secret_value())
