@@ -19,6 +19,7 @@ MACROS_DIR = Path(__file__).resolve().parent.parent.parent / "macros"
 MODULE_FILE = "xltrack.bas"
 BUTTON_SHEETS = ("projects", "dashboard")
 LABEL = {"zh": "刷新", "en": "Refresh"}
+DASHBOARD_BUTTON_COL = 8          # 0-based: columns I:J
 
 
 @dataclass(slots=True)
@@ -141,7 +142,9 @@ def make_macro_workbook(src_xlsx: Path, dst_xlsm: Path, *, python: str | None = 
     for sheet_name, key in _button_sheet_names([n for n, _ in sheets]).items():
         part = dict(sheets)[sheet_name]
         xml = pkg[part].decode("utf-8")
-        col = parts.last_column(xml) + 1
+        # Dashboard: over the right end of the title rows (A1:J2 are merged title cells);
+        # Projects: right of the last column, next to the computed columns it refreshes.
+        col = DASHBOARD_BUTTON_COL if key == "dashboard" else parts.last_column(xml) + 1
         where = dict(col=col, row=0, text=LABEL[lang])
         rels_part = parts.rels_path(part)
         rels = pkg[rels_part].decode("utf-8") if rels_part in pkg else None
