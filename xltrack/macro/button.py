@@ -62,3 +62,9 @@ def idmaps(vml: str) -> set[int]:
 def button_macros(vml: str) -> list[str]:
     """The macro names bound to the buttons of a VML drawing (``[0]!Name`` → ``Name``)."""
     return [m.split("!")[-1] for m in re.findall(r"<x:FmlaMacro>([^<]*)</x:FmlaMacro>", vml)]
+
+
+def has_button(vml: bytes | str) -> bool:
+    """Whether a VML drawing holds a form button (for a writer deciding what to carry over)."""
+    data = vml.encode("utf-8") if isinstance(vml, str) else vml
+    return b'ObjectType="Button"' in data
