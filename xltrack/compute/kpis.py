@@ -70,79 +70,122 @@ def _between(d: pd.Series, start: dt.date, end: dt.date) -> pd.Series:
 
 
 # -- stage entries -------------------------------------------------------------------------------
-def stage_events(projects: pd.DataFrame, pipeline: Pipeline, transitions: pd.DataFrame) -> pd.DataFrame:
-    """All known stage entries (id, stage, date, source), collapsed and ordered per project."""
-    parts = []
-    ids = projects["id"].astype(object)
-    for s in pipeline.stages:
-        cols = [c for c in s.entry if c in projects.columns]
+CREATED, MILESTONE, CLOSED, HISTORY = 0, 1, 2, 3  # source of an entry; also its tie-break order
+_NAT = np.datetime64("NaT", "ns")
+
+
+def project_keys(projects: pd.DataFrame) -> tuple[pd.Index, np.ndarray]:
+    """The distinct project IDs and, per row, its position among them (-1: no ID)."""
+    ids = projects["id"].to_numpy(dtype=object)
+    known = pd.Index(pd.unique(ids[~pd.isna(ids)]))
+    return known, known.get_indexer(ids)
+
+
+def _dates(s: pd.Series) -> np.ndarray:
+    return pd.to_datetime(s).to_numpy(dtype="datetime64[ns]")
+
+
+def stage_events(projects: pd.DataFrame, pipeline: Pipeline, transitions: pd.DataFrame,
+                 known: pd.Index, rowk: np.ndarray) -> pd.DataFrame:
+    """All known stage entries, ordered per project and collapsed.
+
+    Columns: ``k`` (position of the project ID in ``known``), ``s`` (index into
+    ``pipeline.stages``), ``stage`` (key), ``date``, ``src`` (CREATED…HISTORY). Integer keys and
+    numpy sorting keep this at a few milliseconds for 50,000 projects.
+    """
+    sidx = {st.key: i for i, st in enumerate(pipeline.stages)}
+    ks, ss, ds, srcs = [], [], [], []
+
+    def add(k, s, d, src):
+        ks.append(np.asarray(k, dtype="int64"))
+        ss.append(np.broadcast_to(np.asarray(s, dtype="int64"), (len(ks[-1]),)))
+        ds.append(np.asarray(d, dtype="datetime64[ns]"))
+        srcs.append(np.full(len(ks[-1]), src, dtype="int64"))
+
+    has_id = rowk >= 0
+    for i, st in enumerate(pipeline.stages):
+        cols = [c for c in st.entry if c in projects.columns]
         if not cols:
             continue
-        d = projects[cols].apply(pd.to_datetime).bfill(axis=1).iloc[:, 0]
-        ok = d.notna() & ids.notna()
-        parts.append(pd.DataFrame({"id": ids[ok].astype(str), "stage": s.key, "date": d[ok],
-                                   "source": "milestone"}))
-    # won/lost: `closed` is the entry date of the current stage when nothing else is
-    closed_kind = projects["stage"].map({s.key: s.kind for s in pipeline.stages})
-    ok = closed_kind.isin(["won", "lost"]) & pd.to_datetime(projects["closed"]).notna() & ids.notna()
-    parts.append(pd.DataFrame({"id": ids[ok].astype(str), "stage": projects.loc[ok, "stage"],
-                               "date": pd.to_datetime(projects.loc[ok, "closed"]), "source": "closed"}))
+        d = np.full(len(projects), _NAT)
+        for c in cols:
+            v = _dates(projects[c])
+            fill = np.isnat(d) & ~np.isnat(v)
+            d[fill] = v[fill]
+        ok = has_id & ~np.isnat(d)
+        add(rowk[ok], i, d[ok], MILESTONE)
+    # won/lost: `closed` is the entry date of the current stage
+    cur_s = projects["stage"].map(sidx).to_numpy(dtype="float64")
+    kind = projects["stage"].map({st.key: st.kind for st in pipeline.stages}).to_numpy(dtype=object)
+    closed = _dates(projects["closed"])
+    ok = has_id & np.isin(kind, ["won", "lost"]) & ~np.isnat(closed)
+    add(rowk[ok], cur_s[ok].astype("int64"), closed[ok], CLOSED)
     if len(transitions):
-        t = transitions.loc[transitions["id"].notna() & transitions["date"].notna()]
-        parts.append(pd.DataFrame({"id": t["id"].astype(str), "stage": t["to_stage"], "date": t["date"],
-                                   "source": "history"}))
-        first = t.sort_values("date", kind="stable").drop_duplicates("id")
-        created = pd.to_datetime(projects["created"]).groupby(ids.astype(str)).min()
-        cdate = lookup(first["id"].astype(str), created)
-        ok = first["from_stage"].notna() & cdate.notna() & (cdate <= first["date"])
-        parts.append(pd.DataFrame({"id": first.loc[ok, "id"].astype(str), "stage": first.loc[ok, "from_stage"],
-                                   "date": cdate[ok], "source": "created"}))
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return pd.DataFrame({"id": pd.Series(dtype=object), "stage": pd.Series(dtype=object),
-                             "date": pd.Series(dtype="datetime64[ns]"), "source": pd.Series(dtype=object)})
-    ev = pd.concat(parts, ignore_index=True)
-    ev["date"] = ev["date"].astype("datetime64[ns]")
-    prio = ev["source"].map({"created": 0, "milestone": 1, "closed": 2, "history": 3})
-    ev = ev.assign(_p=prio).sort_values(["id", "date", "_p"], kind="stable").drop(columns="_p")
-    same = (ev["id"] == ev["id"].shift()) & (ev["stage"] == ev["stage"].shift())
-    return ev.loc[~same].reset_index(drop=True)
+        tk = known.get_indexer(transitions["id"].to_numpy(dtype=object))
+        ts = transitions["to_stage"].map(sidx).to_numpy(dtype="float64")
+        fs = transitions["from_stage"].map(sidx).to_numpy(dtype="float64")
+        td = transitions["date"].to_numpy(dtype="datetime64[ns]")
+        ok = (tk >= 0) & ~np.isnan(ts) & ~np.isnat(td)
+        add(tk[ok], ts[ok].astype("int64"), td[ok], HISTORY)
+        # the first transition says the project was in its `from` stage since it was created
+        order = np.lexsort((td[ok], tk[ok]))
+        fk, first_at = np.unique(tk[ok][order], return_index=True)
+        f_from = fs[ok][order][first_at]
+        f_date = td[ok][order][first_at]
+        created = np.full(len(known), _NAT)
+        created[rowk[has_id]] = _dates(projects["created"])[has_id]
+        c = created[fk]
+        good = ~np.isnan(f_from) & ~np.isnat(c) & (c <= f_date)
+        add(fk[good], f_from[good].astype("int64"), c[good], CREATED)
+    k, s_, d, src = (np.concatenate(x) if x else np.empty(0, dtype=t)
+                     for x, t in ((ks, "int64"), (ss, "int64"), (ds, "datetime64[ns]"), (srcs, "int64")))
+    order = np.lexsort((src, d, k))
+    k, s_, d, src = k[order], s_[order], d[order], src[order]
+    same = np.zeros(len(k), dtype=bool)
+    same[1:] = (k[1:] == k[:-1]) & (s_[1:] == s_[:-1])  # consecutive entries into the same stage
+    keys = np.array([st.key for st in pipeline.stages], dtype=object)
+    k, s_, d, src = k[~same], s_[~same], d[~same], src[~same]
+    return pd.DataFrame({"k": k, "s": s_, "stage": keys[s_] if len(s_) else np.empty(0, dtype=object),
+                         "date": d, "src": src})
 
 
 def _advances(ev: pd.DataFrame, pipeline: Pipeline) -> pd.DataFrame:
-    kind = {s.key: s.kind for s in pipeline.stages}
-    order = {s.key: s.order for s in pipeline.stages}
-    first_open = pipeline.open_stages[0].key
-    prev = ev["stage"].shift().where(ev["id"] == ev["id"].shift())
-    to_ok = ev["stage"].map(kind).isin(["open", "won"])
-    up = (prev.map(kind) == "open") & (ev["stage"].map(order) > prev.map(order))
-    first = prev.isna() & (ev["stage"] != first_open) & (ev["source"] != "created")
+    kind = np.array([st.kind for st in pipeline.stages], dtype=object)
+    order = np.array([st.order for st in pipeline.stages])
+    first_open = next(i for i, st in enumerate(pipeline.stages) if st.kind == "open")
+    k, s = ev["k"].to_numpy(), ev["s"].to_numpy()
+    has_prev = np.zeros(len(k), dtype=bool)
+    has_prev[1:] = k[1:] == k[:-1]
+    prev = np.roll(s, 1)
+    to_ok = np.isin(kind[s], ["open", "won"])
+    up = has_prev & (kind[prev] == "open") & (order[s] > order[prev])
+    first = ~has_prev & (s != first_open) & (ev["src"].to_numpy() != CREATED)
     return ev.loc[to_ok & (up | first)]
 
 
 def _dwell(ev: pd.DataFrame) -> pd.DataFrame:
-    nxt = ev["date"].shift(-1).where(ev["id"] == ev["id"].shift(-1))
-    d = (nxt - ev["date"]).dt.days
-    return pd.DataFrame({"stage": ev["stage"], "days": d}).loc[d.notna() & (d >= 0)]
+    k, d = ev["k"].to_numpy(), ev["date"].to_numpy()
+    has_next = np.zeros(len(k), dtype=bool)
+    has_next[:-1] = k[:-1] == k[1:]
+    days = (np.roll(d, -1) - d).astype("timedelta64[D]").astype("float64")
+    ok = has_next & (days >= 0)
+    return pd.DataFrame({"stage": ev["stage"].to_numpy()[ok], "days": days[ok]})
 
 
 # -- the KPI sections ------------------------------------------------------------------------
 def compute_kpis(rules: pd.DataFrame, projects: pd.DataFrame, activities: pd.DataFrame,
                  payments: pd.DataFrame, pipeline: Pipeline, issues: list[Issue],
-                 transitions: pd.DataFrame, as_of: dt.date, period: str, lang: str) -> dict[str, Any]:
+                 transitions: pd.DataFrame, as_of: dt.date, period: str, lang: str,
+                 entry: pd.Series | None = None) -> dict[str, Any]:
     p_start, p_end = period_bounds(as_of, period)
     p_end = min(p_end, as_of)
     kinds = rules["stage_kind"]
     is_open, is_won, is_lost = kinds == "open", kinds == "won", kinds == "lost"
-    ev = stage_events(projects.assign(stage=rules["stage"]), pipeline, transitions)
+    known, rowk = project_keys(projects)
+    ev = stage_events(projects.assign(stage=rules["stage"]), pipeline, transitions, known, rowk)
 
-    # close date of won/lost rows: entry milestone or `closed`, else the History transition
-    close_d = milestone_entry(projects.assign(stage=rules["stage"]), pipeline)
-    if len(transitions):
-        t = transitions.loc[transitions["date"].notna()]
-        last_in = t.groupby(t["id"].astype(str) + "\x1f" + t["to_stage"].astype(str))["date"].max()
-        close_d = close_d.fillna((rules["id"].astype(str) + "\x1f" + rules["stage"].astype(str))
-                                 .pipe(lookup, last_in).astype("datetime64[ns]"))
+    # close date of won/lost rows: when they entered the stage, unless only `created` says so
+    close_d = rules["entered_stage"].where(rules["entered_from"] != "created")
     created = pd.to_datetime(projects["created"])
     cycle = (close_d - created).dt.days.where(is_won)
     cycle = cycle.where(cycle >= 0)
@@ -152,14 +195,15 @@ def compute_kpis(rules: pd.DataFrame, projects: pd.DataFrame, activities: pd.Dat
     adv = _advances(ev, pipeline)
     adv = adv.loc[_between(adv["date"], p_start, p_end)]
     pts = {s.key: s.points for s in pipeline.stages}
-    first = rules.loc[rules["id"].notna()].drop_duplicates("id")
-    owner_of = pd.Series(first["owner"].to_numpy(), index=first["id"].astype(str).to_numpy(), dtype=object)
-    adv = adv.assign(points=adv["stage"].map(pts).astype("float64"), owner=lookup(adv["id"].astype(str), owner_of))
+    owner_k = np.full(len(known), None, dtype=object)
+    has = rowk >= 0
+    owner_k[rowk[has][::-1]] = rules["owner"].to_numpy(dtype=object)[has][::-1]  # first row of an ID wins
+    owner_of = pd.Series(owner_k, index=known, dtype=object)
+    adv = adv.assign(points=adv["stage"].map(pts).astype("float64"), owner=owner_k[adv["k"].to_numpy()])
 
     act_d = pd.to_datetime(activities["date"])
     acts = activities.loc[_between(act_d, p_start, p_end)]
-    id_owner = owner_of.to_dict()
-    act_owner = acts["owner"].where(acts["owner"].notna(), acts["project_id"].astype(str).map(id_owner))
+    act_owner = acts["owner"].where(acts["owner"].notna(), lookup(acts["project_id"].astype(object), owner_of))
 
     totals = {
         "projects": int(len(rules)),
@@ -176,7 +220,9 @@ def compute_kpis(rules: pd.DataFrame, projects: pd.DataFrame, activities: pd.Dat
         "red": int((rules["light"] == "red").sum()),
         "yellow": int((rules["light"] == "yellow").sum()),
         "green": int((rules["light"] == "green").sum()),
-        "overdue_next_steps": int(rules["reason_codes"].map(lambda c: "next_step_overdue" in c).sum()),
+        "overdue_next_steps": int((rules["next_step_overdue_days"].notna()
+                                   & rules["stage_kind"].isin(["open"]) | rules["stage"].isna()
+                                   & rules["next_step_overdue_days"].notna()).sum()),
         "open_without_amount": int((is_open & rules["amount"].isna()).sum()),
         "open_without_close": int((is_open & rules["expected_close"].isna()).sum()),
     }
@@ -192,7 +238,7 @@ def compute_kpis(rules: pd.DataFrame, projects: pd.DataFrame, activities: pd.Dat
     }
     return {
         "totals": totals, "period": period_kpis,
-        "by_stage": _by_stage(rules, ev, pipeline, lang),
+        "by_stage": _by_stage(rules, ev, pipeline, lang, rowk, len(known)),
         "by_owner": _by_owner(rules, pipeline, adv, act_owner, won_p, lost_p),
         "forecast": _forecast(rules),
         "collections": _collections(payments, as_of),
@@ -200,19 +246,29 @@ def compute_kpis(rules: pd.DataFrame, projects: pd.DataFrame, activities: pd.Dat
     }
 
 
-def _by_stage(rules: pd.DataFrame, ev: pd.DataFrame, pipeline: Pipeline, lang: str) -> list[dict]:
+def _by_stage(rules: pd.DataFrame, ev: pd.DataFrame, pipeline: Pipeline, lang: str,
+              rowk: np.ndarray, nk: int) -> list[dict]:
     funnel = [s for s in pipeline.stages if s.kind in ("open", "won")]
     idx = {s.key: i for i, s in enumerate(funnel)}
     won_i = max((i for i, s in enumerate(funnel) if s.kind == "won"), default=len(funnel) - 1)
-    cur_i = rules["stage"].map(idx).astype("float64")
-    cur_i = cur_i.where(rules["stage_kind"] != "won", float(won_i))
-    ids = rules["id"].astype(str)
-    ev_max = ev.assign(i=ev["stage"].map(idx)).dropna(subset=["i"]).groupby("id")["i"].max()
-    reach = pd.concat([cur_i, lookup(ids, ev_max).astype("float64")], axis=1).max(axis=1)
+    # furthest funnel position per row: current stage (won = the end) or any recorded entry
+    cur = rules["stage"].map(idx).to_numpy(dtype="float64", copy=True)
+    cur[(rules["stage_kind"] == "won").to_numpy()] = won_i
+    cur = np.nan_to_num(cur, nan=-1.0)
+    f_of_s = np.array([idx.get(st.key, -1) for st in pipeline.stages], dtype="float64")
+    ev_best = np.full(nk, -1.0)
+    if len(ev):
+        e = f_of_s[ev["s"].to_numpy()]
+        np.maximum.at(ev_best, ev["k"].to_numpy(), e)
+    has = rowk >= 0
+    reach = cur.copy()
+    reach[has] = np.maximum(reach[has], ev_best[rowk[has]])
     # lost / on-hold with no recorded entry: at least the first stage; unknown stage: not counted
-    reach = reach.fillna(pd.Series(0.0, index=rules.index).where(rules["stage"].notna()))
-    reach = reach.groupby(ids.where(rules["id"].notna(), rules.index.astype(str))).max()
-    reached = [int((reach >= i).sum()) for i in range(len(funnel))]
+    reach[(reach < 0) & rules["stage"].notna().to_numpy()] = 0.0
+    per_k = np.full(nk, -1.0)
+    np.maximum.at(per_k, rowk[has], reach[has])  # a duplicated ID counts once
+    values = np.concatenate([per_k, reach[~has]])
+    reached = [int((values >= i).sum()) for i in range(len(funnel))]
     dwell = _dwell(ev).groupby("stage")["days"].mean()
     out = []
     for s in pipeline.stages:
@@ -238,29 +294,48 @@ def _by_stage(rules: pd.DataFrame, ev: pd.DataFrame, pipeline: Pipeline, lang: s
 
 def _by_owner(rules: pd.DataFrame, pipeline: Pipeline, adv: pd.DataFrame, act_owner: pd.Series,
               won_p: pd.Series, lost_p: pd.Series) -> list[dict]:
+    none = "\x1f(no owner)\x1f"  # stands for a blank owner while grouping
+    k, light, amount = rules["stage_kind"], rules["light"], rules["amount"]
+    is_open, is_won = k == "open", k == "won"
+    df = pd.DataFrame({
+        "owner": rules["owner"].astype(object).where(rules["owner"].notna(), none).to_numpy(),
+        "open_count": is_open.to_numpy(), "open_amount": amount.where(is_open).to_numpy(),
+        "weighted_amount": rules["weighted_amount"].where(is_open).to_numpy(),
+        "won_count": is_won.to_numpy(), "won_amount": amount.where(is_won).to_numpy(),
+        "lost_count": (k == "lost").to_numpy(), "period_won_count": won_p.to_numpy(),
+        "period_lost_count": lost_p.to_numpy(), "red": (light == "red").to_numpy(),
+        "yellow": (light == "yellow").to_numpy()})
+    g = df.groupby("owner", sort=False).sum()
+    fu = act_owner.astype(object).where(act_owner.notna(), none).value_counts()
+    ag = adv.assign(owner=adv["owner"].astype(object).where(adv["owner"].notna(), none))
+    ag = ag.groupby("owner", sort=False)["points"].agg(["size", "sum"])
     names = [o.name for o in pipeline.owners]
-    for v in rules["owner"].tolist() + act_owner.tolist():
-        if v is not None and not (isinstance(v, float) and np.isnan(v)) and v not in names:
+    seen = set(names)
+    for v in pd.unique(pd.concat([rules["owner"].dropna(), act_owner.dropna()]).astype(object)):
+        if v not in seen:
             names.append(v)
+            seen.add(v)
     teams = {o.name: o.team for o in pipeline.owners}
-    k = rules["stage_kind"]
     out = []
     for name in names + ([None] if rules["owner"].isna().any() else []):
-        m = rules["owner"].isna() if name is None else rules["owner"] == name
-        won, lost = int((m & (k == "won")).sum()), int((m & (k == "lost")).sum())
-        am = adv["owner"].isna() if name is None else adv["owner"] == name
+        key = none if name is None else name
+        row = g.loc[key] if key in g.index else None
+
+        def get(col: str) -> float:
+            return 0 if row is None else row[col]
+
+        won, lost = int(get("won_count")), int(get("lost_count"))
         out.append({
             "owner": name, "team": teams.get(name) if name else None,
-            "open_count": int((m & (k == "open")).sum()),
-            "open_amount": num(rules.loc[m & (k == "open"), "amount"].sum()),
-            "weighted_amount": num(rules.loc[m & (k == "open"), "weighted_amount"].sum()),
-            "won_count": won, "won_amount": num(rules.loc[m & (k == "won"), "amount"].sum()),
+            "open_count": int(get("open_count")), "open_amount": num(get("open_amount")),
+            "weighted_amount": num(get("weighted_amount")),
+            "won_count": won, "won_amount": num(get("won_amount")),
             "lost_count": lost, "win_rate": rate(won, won + lost),
-            "period_won_count": int((m & won_p).sum()), "period_lost_count": int((m & lost_p).sum()),
-            "follow_ups": int((act_owner.isna() if name is None else act_owner == name).sum()),
-            "red": int((m & (rules["light"] == "red")).sum()),
-            "yellow": int((m & (rules["light"] == "yellow")).sum()),
-            "advances": int(am.sum()), "points": num(adv.loc[am, "points"].sum()),
+            "period_won_count": int(get("period_won_count")),
+            "period_lost_count": int(get("period_lost_count")),
+            "follow_ups": int(fu.get(key, 0)),
+            "red": int(get("red")), "yellow": int(get("yellow")),
+            "advances": int(ag["size"].get(key, 0)), "points": num(ag["sum"].get(key, 0.0)),
         })
     return out
 
@@ -269,10 +344,11 @@ def _forecast(rules: pd.DataFrame) -> list[dict]:
     f = rules.loc[(rules["stage_kind"] == "open") & rules["expected_close"].notna()]
     if f.empty:
         return []
-    month = f["expected_close"].dt.strftime("%Y-%m")
+    d = f["expected_close"].dt
+    month = d.year * 100 + d.month  # grouping on ints, formatted once per month below
     g = f.groupby(month).agg(count=("amount", "size"), amount=("amount", "sum"),
                              weighted_amount=("weighted_amount", "sum"))
-    return [{"month": m, "count": int(r["count"]), "amount": num(r["amount"]),
+    return [{"month": f"{m // 100:04d}-{m % 100:02d}", "count": int(r["count"]), "amount": num(r["amount"]),
              "weighted_amount": num(r["weighted_amount"])} for m, r in g.sort_index().iterrows()]
 
 
