@@ -2,7 +2,6 @@
 and the VBA project and button surviving a refresh through the file backend."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import zipfile

@@ -7,7 +7,6 @@ sheet and rewrites it whole, with inline strings, so no other part of the packag
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
 
 from .parts import text_cell
 
@@ -105,4 +104,4 @@ def shared_strings(xml: str | None) -> list[str]:
     return out
 
 
-__all__ = ["SHEET_NAME", "DEFAULTS", "sheet_xml", "read_settings", "shared_strings", "escape"]
+__all__ = ["SHEET_NAME", "DEFAULTS", "sheet_xml", "read_settings", "shared_strings"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from ...plan import Cell, CellWrite, Chart, ColumnWrite, SheetWrite, Style, WritePlan
-from .paint import Paint, area, col_letter, paints
+from .paint import Paint, col_letter, paints
 from .values import to_excel
 
 # Style attribute -> (xlwings target, default value in a cleared cell)
