@@ -313,3 +313,36 @@ def test_a_missing_xlwings_gives_the_install_hint(tmp_path):
                           env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
     assert proc.returncode == 1
     assert 'pip install "xltrack[excel]"' in proc.stderr
+
+
+# -- the entry point's messages ------------------------------------------------------------------
+
+def _caller(monkeypatch, book):
+    xlwings = pytest.importorskip("xlwings")
+    monkeypatch.setattr(xlwings.Book, "caller", staticmethod(lambda: book))
+
+
+def test_button_on_a_book_without_projects_shows_one_line(monkeypatch):
+    import xltrack.excel
+    book = fake.Book()
+    book._sheets._new("Sheet1").cells[(1, 1)] = "hello"
+    _caller(monkeypatch, book)
+    assert xltrack.excel.refresh_button(as_of=AS_OF) is None
+    (prompt, title), = book._app.alerts
+    assert title == "xltrack" and "\n" not in prompt and "Sheet1" in prompt
+    assert book._sheets["Sheet1"].cells == {(1, 1): "hello"}
+
+
+def test_button_on_a_bug_shows_a_short_note_and_logs_the_traceback(monkeypatch):
+    import xltrack.excel
+    from xltrack.backends import live
+    book = fake.Book()
+    _caller(monkeypatch, book)
+
+    def boom(book, *, as_of=None):
+        raise RuntimeError("kaput")
+    monkeypatch.setattr(live, "refresh_book", boom)
+    assert xltrack.excel.refresh_button(as_of=AS_OF) is None
+    (prompt, _), = book._app.alerts
+    assert prompt.startswith("xltrack: internal error: RuntimeError: kaput") and "xltrack-error.log" in prompt
+    assert book._app._status is False
