@@ -15,7 +15,10 @@ from pathlib import Path
 from ..errors import OutputError, WorkbookUnreadable
 from . import button, conf_sheet, parts, vbaproject, zippkg
 
-MACROS_DIR = Path(__file__).resolve().parent.parent.parent / "macros"
+_PKG = Path(__file__).resolve().parent.parent
+# A source checkout has macros/ next to the package; a wheel may ship it as xltrack/macros/.
+MACROS_DIR = next((d for d in (_PKG.parent / "macros", _PKG / "macros") if (d / "xltrack.bas").is_file()),
+                  _PKG.parent / "macros")
 MODULE_FILE = "xltrack.bas"
 BUTTON_SHEETS = ("projects", "dashboard")
 LABEL = {"zh": "刷新", "en": "Refresh"}
