@@ -120,6 +120,7 @@ def stage_events(projects: pd.DataFrame, pipeline: Pipeline, transitions: pd.Dat
     closed = _dates(projects["closed"])
     ok = has_id & np.isin(kind, ["won", "lost"]) & ~np.isnat(closed)
     add(rowk[ok], cur_s[ok].astype("int64"), closed[ok], CLOSED)
+    n_ms = len(ks)  # the milestone and closed entries so far
     if len(transitions):
         tk = known.get_indexer(transitions["id"].to_numpy(dtype=object))
         ts = transitions["to_stage"].map(sidx).to_numpy(dtype="float64")
@@ -135,7 +136,14 @@ def stage_events(projects: pd.DataFrame, pipeline: Pipeline, transitions: pd.Dat
         created = np.full(len(known), _NAT)
         created[rowk[has_id]] = _dates(projects["created"])[has_id]
         c = created[fk]
-        good = ~np.isnan(f_from) & ~np.isnat(c) & (c <= f_date)
+        # ...unless a milestone already says more about where it was before that transition
+        first_ms = np.full(len(known), np.iinfo("int64").max, dtype="int64")
+        if n_ms:
+            mk, md = np.concatenate(ks[:n_ms]), np.concatenate(ds[:n_ms]).view("int64")
+            valid = md != np.iinfo("int64").min
+            np.minimum.at(first_ms, mk[valid], md[valid])
+        no_ms = first_ms[fk] >= f_date.view("int64")  # the same date is that transition itself
+        good = ~np.isnan(f_from) & ~np.isnat(c) & (c <= f_date) & no_ms
         add(fk[good], f_from[good].astype("int64"), c[good], CREATED)
     k, s_, d, src = (np.concatenate(x) if x else np.empty(0, dtype=t)
                      for x, t in ((ks, "int64"), (ss, "int64"), (ds, "datetime64[ns]"), (srcs, "int64")))
