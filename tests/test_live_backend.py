@@ -346,3 +346,31 @@ def test_button_on_a_bug_shows_a_short_note_and_logs_the_traceback(monkeypatch):
     (prompt, _), = book._app.alerts
     assert prompt.startswith("xltrack: internal error: RuntimeError: kaput") and "xltrack-error.log" in prompt
     assert book._app._status is False
+
+
+def test_what_main_delegates_is_implemented_for_windows_and_mac():
+    """Where xlwings' public class hands an attribute to its platform ``impl``, both the Windows
+    and the Mac implementation define it (parsed, since pywin32/appscript are not installed here)."""
+    import ast
+    import inspect
+    import xlwings.main as xw
+    folder = Path(xw.__file__).parent
+
+    def impl_methods(module: str) -> dict[str, set[str]]:
+        tree = ast.parse((folder / f"{module}.py").read_text(encoding="utf-8"))
+        return {n.name: {f.name for f in n.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
+                for n in tree.body if isinstance(n, ast.ClassDef)}
+
+    win, mac = impl_methods("_xlwindows"), impl_methods("_xlmac")
+    missing = []
+    for cls, attrs in XLWINGS_API.items():
+        for attr in attrs:
+            member = inspect.getattr_static(getattr(xw, cls), attr)
+            funcs = [f for f in (getattr(member, "fget", None), getattr(member, "fset", None), member) if callable(f)]
+            src = "".join(inspect.getsource(f) for f in funcs if inspect.isfunction(f))
+            if f"impl.{attr}" not in src:
+                continue                      # implemented in xlwings.main itself
+            for name, impl in (("windows", win), ("mac", mac)):
+                if attr not in impl.get(cls, set()):
+                    missing.append(f"{name}:{cls}.{attr}")
+    assert missing == []
