@@ -147,6 +147,10 @@ def test_error_values_ambiguous_and_future_dates():
     assert [(i.cell, i.code, i.value, i.message) for i in neg.issues] == [
         ("E2", "negative-amount", -5000.0, "金额为负数：-5000")]
     assert neg.projects["amount"].tolist() == [-5000.0]
+    typo = tables_from_grids({"项目跟踪": [ZH_HEADER, ["P-1", "甲", "张伟", "线索", None, None,
+                                                       dt.datetime(3026, 3, 5)]]}, as_of=AS_OF)
+    assert [(i.cell, i.code) for i in typo.issues] == [("G2", "bad-date")]
+    assert typo.projects["created"].isna().all()
     future = tables_from_grids({"项目跟踪": [ZH_HEADER, ["P-1", "甲", "张伟", "线索", None, None,
                                                          D(2026, 12, 1)]]}, as_of=AS_OF)
     assert [(i.cell, i.code, i.message) for i in future.issues] == [

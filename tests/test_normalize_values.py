@@ -47,7 +47,8 @@ def test_unambiguous_day_month(raw, expected):
 
 
 @pytest.mark.parametrize("raw", ["someday", "2026-02-30", "2026-13-01", "3月35日", "5", 5.0, 12.5,
-                                 "20261399", "next week", True, "1/2/3/4"])
+                                 "20261399", "next week", True, "1/2/3/4", "3026-03-05",
+                                 dt.date(3026, 3, 5), dt.datetime(1066, 10, 14), "1899/12/31"])
 def test_bad_dates(raw):
     assert parse_date(raw, as_of=AS_OF) == (None, "bad-date", {})
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .lookup import Resolver
-from .values import (ERROR_TEXTS, parse_amount, parse_date, parse_number, parse_probability,
+from .values import (ERROR_TEXTS, YEAR_MAX, YEAR_MIN, parse_amount, parse_date, parse_number, parse_probability,
                      parse_text)
 
 _UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
@@ -47,7 +47,7 @@ def date_column(col: list[Any], *, as_of: dt.date, order: str,
     _dt, _d = dt.datetime, dt.date
     for i, v in enumerate(col):
         t = type(v)
-        if t is _dt or t is _d:
+        if (t is _dt or t is _d) and YEAR_MIN <= v.year <= YEAR_MAX:
             out[i] = v.toordinal()
         elif v is not None and v != "":
             val, code, extra = parse_date(v, as_of=as_of, order=order)

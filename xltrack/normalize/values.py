@@ -22,6 +22,7 @@ Result = tuple[Any, "str | None", dict]
 _NONE: Result = (None, None, {})
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+YEAR_MIN, YEAR_MAX = 1900, 2199  # the span a tracking date can have (and datetime64[ns] can hold)
 # Serial numbers accepted as dates: 1950-01-01 … 2199-12-31. A number outside is a typo, not a date.
 SERIAL_MIN, SERIAL_MAX = 18264, 109574
 
@@ -78,7 +79,15 @@ def _ordered(a: int, b: int, y: int, order: str) -> Result:
 
 
 def parse_date(v: Any, *, as_of: dt.date, order: str = "mdy") -> Result:
-    """A date cell: real dates, Excel serials, and the written forms listed in the module doc."""
+    """A date cell: real dates, Excel serials, and the written forms listed in the module doc.
+    Years outside 1900–2199 are typos (``3026-03-05``), reported as ``bad-date``."""
+    val, code, extra = _parse_date(v, as_of=as_of, order=order)
+    if val is not None and not (YEAR_MIN <= val.year <= YEAR_MAX):
+        return None, "bad-date", {}
+    return val, code, extra
+
+
+def _parse_date(v: Any, *, as_of: dt.date, order: str) -> Result:
     t = type(v)
     if t is dt.datetime:
         return v.date(), None, {}
@@ -127,7 +136,7 @@ def parse_date(v: Any, *, as_of: dt.date, order: str = "mdy") -> Result:
         n = float(s)
     except ValueError:
         return None, "bad-date", {}
-    return parse_date(n, as_of=as_of, order=order)
+    return _parse_date(n, as_of=as_of, order=order)
 
 
 # -------------------------------------------------------------------------------- numbers ----
