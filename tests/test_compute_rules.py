@@ -228,3 +228,15 @@ def test_bad_rows_never_stop_the_computation():
     assert len(res.projects) == 4 and list(res.projects.index) == list(t.projects.index)
     assert set(res.projects["light"]) <= {"red", "yellow", "green"}
     assert res.kpis["totals"]["projects"] == 4
+
+
+def test_docs_list_every_reason_text_and_code():
+    from pathlib import Path
+
+    from xltrack.compute.rules import CODE_ORDER, TEXTS
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    for zh, en in TEXTS.values():
+        assert f"`{zh}`" in doc and f"`{en}`" in doc
+    for code in CODE_ORDER:
+        assert f"`{code}`" in doc
