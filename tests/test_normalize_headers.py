@@ -68,3 +68,13 @@ def test_no_recognisable_header():
 def test_no_header_on_empty_sheet_en():
     with pytest.raises(WorkbookUnreadable, match=r"^Sheet “Projects” has no recognisable header row"):
         find_header([], PROJECTS, sheet_name="Projects", lang="en")
+
+
+def test_unit_note_on_an_amount_header_is_the_columns_unit():
+    grid = [["客户名称", "负责人", "当前阶段", "预计金额（万元）", "Amount (k)", "备注（元）"]]
+    hm = find_header(grid, PROJECTS, sheet_name="项目跟踪", lang="zh")
+    assert hm.columns["amount"] == 4 and hm.units == {"amount": 10000.0}
+    grid = [["Customer", "Owner", "Stage", "Amount (k)"]]
+    assert find_header(grid, PROJECTS, sheet_name="Projects", lang="en").units == {"amount": 1000.0}
+    grid = [["客户名称", "负责人", "当前阶段", "预计金额（元）"]]
+    assert find_header(grid, PROJECTS, sheet_name="项目跟踪", lang="zh").units == {}

@@ -157,6 +157,17 @@ def test_error_values_ambiguous_and_future_dates():
         ("G2", "future-date", "日期在今天之后：2026-12-01")]
 
 
+def test_amounts_in_a_wan_yuan_column():
+    grids = {"项目跟踪": [["项目编号", "客户名称", "负责人", "当前阶段", "预计金额（万元）"],
+                         ["P-1", "甲", "张伟", "线索", 120.0], ["P-2", "乙", "张伟", "线索", "120万"],
+                         ["P-3", "丙", "张伟", "线索", "3.5"], ["P-4", "丁", "张伟", "线索", "¥8,000元"],
+                         ["P-5", "戊", "张伟", "线索", -1.0]]}
+    t = tables_from_grids(grids, as_of=AS_OF)
+    assert t.projects["amount"].tolist() == [1200000.0, 1200000.0, 35000.0, 8000.0, -10000.0]
+    assert t.sheets["projects"].units == {"amount": 10000.0}
+    assert [(i.cell, i.code, i.message) for i in t.issues] == [("E6", "negative-amount", "金额为负数：-1")]
+
+
 def test_error_text_from_live_excel_counts_as_error_value():
     """xlwings hands error cells over as their text; they are issues like CellError is."""
     grids = {"项目跟踪": [ZH_HEADER, ["P-1", "#N/A", "张伟", " #REF! ", "#DIV/0!", None, "#VALUE!"]]}

@@ -38,6 +38,9 @@ class SheetInfo:
     extras: dict[str, int]        # extra user column header -> 1-based column
     last_row: int                 # last row that holds any value (>= header_row)
     last_col: int                 # last column that holds any value in the header row or data
+    # money columns whose header names a unit (预计金额（万元） → {"amount": 10000.0}); the frames
+    # hold yuan, so a writer showing amounts next to that column divides by this
+    units: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -74,7 +74,10 @@ def _float_column(col: list[Any], parse: Callable, problems: list[Problem], *,
     return out
 
 
-def money_column(col: list[Any], problems: list[Problem]) -> np.ndarray:
+def money_column(col: list[Any], problems: list[Problem], unit: float = 1.0) -> np.ndarray:
+    """Amounts; ``unit`` is the header's unit (``（万元）`` → 10,000) for plain numbers."""
+    if unit != 1.0:
+        return _float_column(col, lambda v: parse_amount(v, unit), problems, typed_ok=lambda f: False)
     return _float_column(col, parse_amount, problems, typed_ok=lambda f: 0 <= f < math.inf)
 
 

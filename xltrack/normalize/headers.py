@@ -4,7 +4,7 @@ The header row is the row, among the first :data:`SCAN_ROWS`, that matches the m
 (a title row or two above it is fine). Labels are compared by :func:`~.text.match_key` (NFKC,
 case-folded, spaces removed), first against every column's zh/en label, then its aliases; a
 trailing note in brackets (``预计金额（元）``, ``状态灯 (自动)``) is ignored when the whole label
-does not match. Unmatched headers are the user's extra columns and are kept. Owned (computed)
+does not match; on an amount column a unit note (``预计金额（万元）``) is kept as the column's unit. Unmatched headers are the user's extra columns and are kept. Owned (computed)
 columns are recognised too, so write-back knows where they are.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from ..errors import WorkbookUnreadable
 from ..i18n import pick
 from ..pipeline.models import Lang, Sheet
 from .text import clean_text, match_key
+from .values import unit_factor
 
 SCAN_ROWS = 10
 MIN_MATCHES = 2
@@ -30,6 +31,7 @@ class HeaderMap:
     columns: dict[str, int] = field(default_factory=dict)   # canonical key -> 1-based column
     extras: dict[str, int] = field(default_factory=dict)    # header text as typed -> 1-based column
     labels: dict[int, str] = field(default_factory=dict)    # 1-based column -> header text as typed
+    units: dict[str, float] = field(default_factory=dict)   # money key -> unit in its header (万元)
 
 
 def _label_index(sheet: Sheet) -> tuple[dict[str, str], dict[str, str]]:
@@ -88,6 +90,8 @@ def find_header(grid: list[list[Any]], sheet: Sheet, *, sheet_name: str, lang: L
         key = _key_for(v, labels, aliases)
         if key is not None and key not in hm.columns:
             hm.columns[key] = c
+            if sheet.column(key).type == "money" and (unit := unit_factor(text)) != 1.0:
+                hm.units[key] = unit
         else:
             name, n = text, 1
             while name in hm.extras or name in {col.key for col in sheet.columns}:

@@ -96,7 +96,7 @@ class SheetFrameBuilder:
             ci = hm.columns.get(col.key)
             raw = [None] * n if ci is None else cols[ci]
             problems: list[C.Problem] = []
-            values, mask = self._column(col.type, raw, problems)
+            values, mask = self._column(col.type, raw, problems, hm.units.get(col.key, 1.0))
             if problems:
                 mask = mask.copy()
                 mask[[p.index for p in problems]] = True
@@ -119,18 +119,19 @@ class SheetFrameBuilder:
         self._required(df, sheet, hm, sheet_name, present, issues)
         info = SheetInfo(key=sheet.key, name=sheet_name, header_row=hm.row, columns=dict(hm.columns),
                          extras=dict(hm.extras), last_row=_last_row(grid, hm.row),
-                         last_col=_last_col(grid, hm.row - 1))
+                         last_col=_last_col(grid, hm.row - 1), units=dict(hm.units))
         return df, info, present
 
-    def _column(self, ctype: str, raw: list[Any], problems: list[C.Problem]) -> tuple[Any, np.ndarray]:
+    def _column(self, ctype: str, raw: list[Any], problems: list[C.Problem],
+                unit: float = 1.0) -> tuple[Any, np.ndarray]:
         """(typed values, mask of cells that hold a value) for one column."""
         if ctype == "date":
             ords = np.asarray(C.date_column(raw, as_of=self.as_of, order=self.pipe.date_order,
                                             problems=problems), dtype="int64")
             return C.ordinals_to_datetime64(ords), ords != 0
         if ctype in ("money", "percent", "int"):
-            fn = {"money": C.money_column, "percent": C.percent_column, "int": C.number_column}[ctype]
-            arr = fn(raw, problems)
+            arr = C.money_column(raw, problems, unit) if ctype == "money" else \
+                (C.percent_column if ctype == "percent" else C.number_column)(raw, problems)
             return arr, ~np.isnan(arr)
         if ctype == "stage":
             texts, out = C.lookup_column(raw, self.stages, "unknown-stage", problems, keep_unknown=False)

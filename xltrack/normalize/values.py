@@ -153,30 +153,42 @@ _NUM = re.compile(r"^([-+]?)(\d+(?:\.\d*)?|\.\d+)$")
 
 
 def _to_decimal(s: str) -> tuple[Decimal | None, bool]:
-    """Parse a written number with units; returns (value, had_currency)."""
+    """Parse a written number with an optional unit word; returns (value, had_unit)."""
     s = nfkc(s).strip().lower()
     neg = False
     if s.startswith("(") and s.endswith(")"):
         neg, s = True, s[1:-1]
-    had_cur = bool(_CURRENCY_WORDS.search(s))
+    yuan = "元" in s or "块" in s   # "8,000元" says its unit even in a 万元 column
     s = _CURRENCY_WORDS.sub("", s)
     s = re.sub(r"[\s,_'’]", "", s)
     if s.startswith("-"):
         neg, s = not neg, s[1:]
     s = s.lstrip("+")
-    mult = Decimal(1)
+    mult, had_unit = Decimal(1), yuan
     for unit, factor in _UNITS:
         if s.endswith(unit):
-            s, mult = s[: -len(unit)], factor
+            s, mult, had_unit = s[: -len(unit)], factor, True
             break
     s = s.rstrip(".") if s.count(".") == 1 and s.endswith(".") else s
     if not _NUM.match(s):
-        return None, had_cur
+        return None, had_unit
     try:
         val = Decimal(s) * mult
     except InvalidOperation:
-        return None, had_cur
-    return (-val if neg else val), had_cur
+        return None, had_unit
+    return (-val if neg else val), had_unit
+
+
+def unit_factor(label: str) -> float:
+    """The multiplier a header's unit note implies: ``预计金额（万元）`` → 10,000; none → 1."""
+    m = re.search(r"[（(\[【]([^)）\]】]*)[)）\]】]\s*$", nfkc(label))
+    if not m:
+        return 1.0
+    note = _CURRENCY_WORDS.sub("", m[1].strip().lower()).strip()
+    for unit, factor in _UNITS:
+        if note == unit:
+            return float(factor)
+    return 1.0
 
 
 def _number(v: Any) -> tuple[float | None, bool]:
@@ -194,13 +206,17 @@ def _number(v: Any) -> tuple[float | None, bool]:
     return float(d), True
 
 
-def parse_amount(v: Any) -> Result:
-    """An amount: numbers, ``¥1,200,000``, ``1,200.50元``, ``120万``, ``1.2亿``, ``12k``, ``1.5M``."""
+def parse_amount(v: Any, unit: float = 1.0) -> Result:
+    """An amount: numbers, ``¥1,200,000``, ``1,200.50元``, ``120万``, ``1.2亿``, ``12k``, ``1.5M``.
+
+    ``unit``: the column's unit from its header (``预计金额（万元）`` → 10,000) applies to plain
+    numbers; an amount written with its own unit (``120万``) means exactly that.
+    """
     t = type(v)
     if t is float or t is int:
         if t is float and (math.isnan(v) or math.isinf(v)):
             return None, "bad-amount", {}
-        f = float(v)
+        f = float(v) * unit
         return (f, "negative-amount", {}) if f < 0 else (f, None, {})
     if v is None:
         return _NONE
@@ -210,10 +226,10 @@ def parse_amount(v: Any) -> Result:
         return None, "bad-amount", {}
     if isinstance(v, str) and not v.strip():
         return _NONE
-    d, _ = _to_decimal(str(v))
+    d, had_unit = _to_decimal(str(v))
     if d is None:
         return None, "bad-amount", {}
-    f = float(d)
+    f = float(d if had_unit or unit == 1.0 else d * Decimal(str(unit)))
     return (f, "negative-amount", {}) if f < 0 else (f, None, {})
 
 
