@@ -60,6 +60,13 @@ def test_table_placed_below_a_title_and_right_of_column_a(tmp_path):
     assert t.projects["_row"].tolist() == [4] and t.source == p
 
 
+def test_header_only_sheets_give_empty_typed_frames():
+    t = tables_from_grids({"项目跟踪": [ZH_HEADER], "沟通记录": [ACT_HEADER]}, as_of=AS_OF)
+    assert len(t.projects) == 0 and t.issues == []
+    assert str(t.projects["created"].dtype) == "datetime64[ns]" and str(t.projects["amount"].dtype) == "float64"
+    assert t.projects["_row"].dtype == np.int64 and str(t.activities["date"].dtype) == "datetime64[ns]"
+
+
 def test_blank_rows_are_skipped_and_no_row_is_dropped():
     grid = [ZH_HEADER,
             ["P-0001", "华为", "张伟", "线索", None, None, None, None, None],
