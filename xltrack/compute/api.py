@@ -11,6 +11,7 @@ week-over-week changes → KPIs.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +27,19 @@ from .rules import milestone_entry, project_rules
 
 def compute(tables: Tables, as_of: dt.date, *, period: str = "month") -> Results:
     """Rules, history and KPIs for ``tables`` as of ``as_of`` (pure)."""
+    # The reasons lists and the History grid allocate ~10^5 small containers; with the tables'
+    # objects alive, the cyclic GC rescans them again and again. Pausing it for this pure,
+    # cycle-free computation (its previous state is restored) saved ~15-20 % at 50k projects.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute(tables, as_of, period)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _compute(tables: Tables, as_of: dt.date, period: str) -> Results:
     if period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
     if isinstance(as_of, dt.datetime):

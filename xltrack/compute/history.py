@@ -65,6 +65,7 @@ def _lookup(table: dict[str, tuple[str, str]]) -> dict[str, str]:
     out = {}
     for key, (zh, en) in table.items():
         for w in (key, zh, en):
+            out[w] = key
             out[w.strip().lower()] = key
     return out
 
@@ -78,12 +79,18 @@ def _stage_lookup(pipeline: Pipeline) -> dict[str, str]:
     for s in pipeline.stages:
         for w in (*s.aliases, s.en, s.zh, s.key):
             out[str(w).strip().lower()] = s.key
+    for s in pipeline.stages:  # exact names win over an alias that happens to match another stage
+        for w in (s.zh, s.en, s.key):
+            out[w] = s.key
     return out
 
 
 def _to_dates(col: pd.Series) -> pd.Series:
     """Dates as read from a sheet: date/datetime objects, ISO text or Excel serial numbers."""
     col = col.astype(object)
+    if pd.api.types.infer_dtype(col, skipna=True) in ("date", "datetime", "datetime64", "empty"):
+        # the usual case (date cells, or our own rows): no per-value parsing needed
+        return pd.to_datetime(col, errors="coerce").dt.normalize().astype("datetime64[ns]")
     num = pd.to_numeric(col, errors="coerce")  # Excel serials; dates and text become NaN
     out = pd.to_datetime(col.where(num.isna()), errors="coerce", format="mixed")
     serial = _EXCEL_EPOCH + pd.to_timedelta(num.where((num > 0) & (num < 2_958_466)), unit="D")
@@ -98,7 +105,10 @@ def _text(col: pd.Series) -> pd.Series:
 
 def _word(col: pd.Series, table: dict[str, str]) -> pd.Series:
     """A word looked up case-insensitively (stage, record, light); None when unknown or blank."""
-    w = col.astype(object).where(col.notna()).astype("str").str.strip().str.lower().map(table)
+    w = col.map(table)  # exact spellings (our own writing) first, then trimmed and case-folded
+    miss = w.isna() & col.notna()
+    if miss.any():
+        w[miss] = col[miss].astype(object).astype("str").str.strip().str.lower().map(table)
     return w.astype(object).where(w.notna(), None)
 
 
