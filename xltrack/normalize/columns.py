@@ -40,16 +40,27 @@ def ordinals_to_datetime64(ords: "list[int] | np.ndarray") -> np.ndarray:
     return out
 
 
+_DATE_TYPES = frozenset({dt.datetime, dt.date})
+_ORD_MIN, _ORD_MAX = dt.date(YEAR_MIN, 1, 1).toordinal(), dt.date(YEAR_MAX, 12, 31).toordinal()
+
+
 def date_column(col: list[Any], *, as_of: dt.date, order: str,
-                problems: list[Problem]) -> list[int]:
-    """Day ordinals (0 when blank or invalid)."""
-    out = [0] * len(col)
-    _dt, _d = dt.datetime, dt.date
-    for i, v in enumerate(col):
-        t = type(v)
-        if (t is _dt or t is _d) and YEAR_MIN <= v.year <= YEAR_MAX:
-            out[i] = v.toordinal()
-        elif v is not None and v != "":
+                problems: list[Problem]) -> np.ndarray:
+    """Day ordinals (0 when blank or invalid). Date cells take one comprehension; only the other
+    non-blank cells (text, numbers, errors) reach :func:`~.values.parse_date`."""
+    out = np.asarray([v.toordinal() if type(v) in _DATE_TYPES else 0 for v in col], dtype="int64")
+    if not len(out):
+        return out
+    bad = (out != 0) & ((out < _ORD_MIN) | (out > _ORD_MAX))
+    for i in np.flatnonzero(bad).tolist():          # a typo year in a real date cell
+        out[i] = 0
+        problems.append(Problem(i, "bad-date", col[i]))
+    types = np.fromiter(map(type, col), dtype=object, count=len(col))
+    rest = (types != dt.datetime) & (types != dt.date) & (types != type(None))
+    if rest.any():
+        rest &= np.asarray(col, dtype=object) != ""
+        for i in np.flatnonzero(rest).tolist():
+            v = col[i]
             val, code, extra = parse_date(v, as_of=as_of, order=order)
             if val is not None:
                 out[i] = val.toordinal()
