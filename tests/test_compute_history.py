@@ -148,3 +148,17 @@ def test_old_rows_are_thinned_but_each_project_keeps_a_baseline():
     assert set(olds["record"]) == {"state"} and olds["id"].is_unique
     assert (rec["record"] == "transition").sum() == 0  # the old transitions are gone
     assert history.last_states(rec, pd.Timestamp(D2)).loc["P-0001", "stage"] == "discovery"
+
+
+def test_results_transitions_hold_history_and_milestones_once():
+    r1 = run(day1(), D1, [])
+    rows = [p("P-0001", "discovery", "2026-10-20", intent_confirmed="2026-11-05"), *day1()[1:]]
+    r2 = run(rows, D2, r1.history_rows)
+    t = r2.transitions
+    # History dated the move by its milestone: one row, from History (it knows the from stage)
+    assert t.loc[t["id"] == "P-0001", ["from_stage", "to_stage", "source"]].values.tolist() == [
+        ["lead", "discovery", "history"]]
+    assert t.loc[t["id"] == "P-0001", "date"].iloc[0].date() == dt.date(2026, 11, 5)
+    r3 = run([p("P-0009", "proposal", "2026-10-01", requirements_clarified="2026-10-15")], D1, [])
+    assert r3.transitions[["id", "from_stage", "to_stage", "source"]].values.tolist() == [
+        ["P-0009", None, "proposal", "milestone"]]

@@ -14,12 +14,13 @@ import datetime as dt
 import gc
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..tables import Tables
 from . import changes as changes_mod
 from . import history
-from .kpis import PERIODS, compute_kpis
+from .kpis import CLOSED, MILESTONE, PERIODS, compute_kpis, project_keys, stage_events
 from .payments import overdue_by_project, payment_status
 from .results import Results
 from .rules import milestone_entry, project_rules
@@ -63,15 +64,31 @@ def _compute(tables: Tables, as_of: dt.date, period: str) -> Results:
     history_rows = history.to_rows(new_records, pipeline, lang, high)
 
     week, base_day = changes_mod.week_changes(records, rules, pipeline, as_of, lang)
+    ids, rowk = project_keys(projects)
+    events = stage_events(p_stage, pipeline, transitions, ids, rowk)
     kpis = {"as_of": as_of.isoformat(), "currency": pipeline.currency, "lang": lang}
     kpis.update(compute_kpis(rules, projects, tables.activities, pay, pipeline, tables.issues,
-                             transitions, as_of, period, lang, entry=entry))
+                             transitions, as_of, period, lang, entry=entry, events=(events, ids, rowk)))
     kpis["changes"] = changes_mod.summary(week, base_day)
     kpis["history"] = {"transitions": int(len(transitions)), "new_transitions": int(len(new_tr)),
                        "rows": len(history_rows) - 1}
     return Results(as_of=as_of, lang=lang, currency=pipeline.currency, projects=rules,
                    payments=pay, kpis=kpis, history_rows=history_rows, changes=week,
-                   transitions=transitions)
+                   transitions=_known_transitions(transitions, events, ids))
+
+
+def _known_transitions(transitions: pd.DataFrame, events: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
+    """History transitions plus milestone entries (``from_stage`` unknown), with their ``source``."""
+    ms = events.loc[events["src"].isin([MILESTONE, CLOSED])]
+    milestones = pd.DataFrame({
+        "id": ids.to_numpy(dtype=object)[ms["k"].to_numpy()] if len(ms) else np.empty(0, dtype=object),
+        "from_stage": None, "to_stage": ms["stage"].to_numpy(), "date": ms["date"].to_numpy(),
+        "source": np.where(ms["src"].to_numpy() == CLOSED, "closed", "milestone")})
+    out = pd.concat([transitions.assign(source="history"), milestones], ignore_index=True)
+    out["date"] = out["date"].astype("datetime64[ns]")
+    # a transition History dated by its milestone is one fact, not two
+    out = out.drop_duplicates(["id", "to_stage", "date"], keep="first").reset_index(drop=True)
+    return out[["id", "from_stage", "to_stage", "date", "source"]]
 
 
 def report(path: str | Path, *, as_of: dt.date | None = None, period: str = "month") -> Results:

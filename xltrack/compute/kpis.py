@@ -184,13 +184,18 @@ def _dwell(ev: pd.DataFrame) -> pd.DataFrame:
 def compute_kpis(rules: pd.DataFrame, projects: pd.DataFrame, activities: pd.DataFrame,
                  payments: pd.DataFrame, pipeline: Pipeline, issues: list[Issue],
                  transitions: pd.DataFrame, as_of: dt.date, period: str, lang: str,
-                 entry: pd.Series | None = None) -> dict[str, Any]:
+                 entry: pd.Series | None = None,
+                 events: tuple[pd.DataFrame, pd.Index, np.ndarray] | None = None) -> dict[str, Any]:
+    """The KPI sections; ``events`` may pass in (stage_events, known IDs, row keys) already made."""
     p_start, p_end = period_bounds(as_of, period)
     p_end = min(p_end, as_of)
     kinds = rules["stage_kind"]
     is_open, is_won, is_lost = kinds == "open", kinds == "won", kinds == "lost"
-    known, rowk = project_keys(projects)
-    ev = stage_events(projects.assign(stage=rules["stage"]), pipeline, transitions, known, rowk)
+    if events is None:
+        known, rowk = project_keys(projects)
+        ev = stage_events(projects.assign(stage=rules["stage"]), pipeline, transitions, known, rowk)
+    else:
+        ev, known, rowk = events
 
     # close date of won/lost rows: when they entered the stage, unless only `created` says so
     close_d = rules["entered_stage"].where(rules["entered_from"] != "created")

@@ -31,11 +31,16 @@ class Results:
     #   entered_stage (datetime64), days_in_stage (float, NaN when unknown),
     #   last_follow_up (datetime64), idle_days (float), follow_ups (int),
     #   probability_used (float), weighted_amount (float, NaN when no amount)
+    # Added (issue 4): stage_name (in the workbook language), customer, project, expected_close
+    #   (datetime64), entered_from ("milestone"/"history"/"created"/None: the source of
+    #   entered_stage), next_step_overdue_days (float, NaN when not overdue)
     projects: pd.DataFrame
 
     # Same index and order as tables.payments. Columns:
     #   project_id, _row, status ("collected"/"due"/"overdue"/"planned"), status_text (language),
     #   overdue_days (float; NaN when not overdue), outstanding (float)
+    # Added (issue 4): planned_date, planned_amount, actual_date, collected_amount (the actual
+    #   amount, else the planned amount of a collected row)
     payments: pd.DataFrame
 
     # The JSON contract of `xltrack report --format json` (docs/report-json.md): as_of, currency,
@@ -52,4 +57,11 @@ class Results:
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     # Stage transitions known (History + milestones): id, from_stage, to_stage, date
+    # Added (issue 4): source ("history"/"milestone"/"closed"; from_stage is None for milestones)
     transitions: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as the documented JSON object (docs/report-json.md)."""
+        from ..report.json_out import to_dict
+
+        return to_dict(self)
