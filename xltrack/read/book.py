@@ -73,7 +73,7 @@ class RawBook:
         self.sheet_names: list[str] = list(self._wb.sheet_names)
         self._parts: dict[str, str] | None = None
         self._pool: ThreadPoolExecutor | None = None
-        self._pending: dict[str, Future] = {}
+        self._pending: dict[str, tuple[Future, Future]] = {}
 
     def _error_cells(self, name: str) -> dict[tuple[int, int], str]:
         try:
@@ -87,14 +87,22 @@ class RawBook:
         except (KeyError, zipfile.BadZipFile, ValueError):
             return {}
 
-    def _read(self, name: str, wb: "python_calamine.CalamineWorkbook | None" = None) -> list[list[Any]]:
-        """Rows as calamine gives them ("" for empty cells), error cells as CellError."""
+    def _values(self, name: str,
+                wb: "python_calamine.CalamineWorkbook | None" = None) -> list[list[Any]]:
+        """Rows as calamine gives them ("" for empty cells and for error cells)."""
         try:
             sheet = (wb or self._wb).get_sheet_by_name(name)
         except Exception as e:
             raise WorkbookUnreadable(f"{self.path.name}: sheet {name!r} could not be read ({e}).")
-        rows = sheet.to_python(skip_empty_area=False) if sheet.start is not None else []
-        for (r, c), text in self._error_cells(name).items():
+        return sheet.to_python(skip_empty_area=False) if sheet.start is not None else []
+
+    def _values_own(self, name: str) -> list[list[Any]]:
+        # one CalamineWorkbook per thread: the object is not shared across threads
+        return self._values(name, python_calamine.CalamineWorkbook.from_path(str(self.path)))
+
+    @staticmethod
+    def _put_errors(rows: list[list[Any]], errors: dict[tuple[int, int], str]) -> list[list[Any]]:
+        for (r, c), text in errors.items():
             while len(rows) < r:
                 rows.append([])
             row = rows[r - 1]
@@ -103,22 +111,24 @@ class RawBook:
             row[c - 1] = CellError(text)
         return rows
 
-    def _read_own(self, name: str) -> list[list[Any]]:
-        # one CalamineWorkbook per thread: the object is not shared across threads
-        return self._read(name, python_calamine.CalamineWorkbook.from_path(str(self.path)))
-
     def prefetch(self, names: list[str]) -> None:
-        """Start reading these sheets in the background (two threads)."""
+        """Start reading these sheets in the background: values and error cells are separate
+        tasks on two threads, so one sheet's XML search overlaps another sheet's parsing."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="xltrack-read")
+        names = [n for n in names if n in self.sheet_names and n not in self._pending]
         for n in names:
-            if n in self.sheet_names and n not in self._pending:
-                self._pending[n] = self._pool.submit(self._read_own, n)
+            self._pending[n] = (self._pool.submit(self._values_own, n), None)
+        for n in names:
+            self._pending[n] = (self._pending[n][0], self._pool.submit(self._error_cells, n))
 
     def raw_grid(self, name: str) -> list[list[Any]]:
         """Like :meth:`grid` but empty cells are ``""`` (cheaper; normalization treats both alike)."""
-        fut = self._pending.pop(name, None)
-        return fut.result() if fut is not None else self._read(name)
+        pending = self._pending.pop(name, None)
+        if pending is None:
+            return self._put_errors(self._values(name), self._error_cells(name))
+        values, errors = pending
+        return self._put_errors(values.result(), errors.result())
 
     def grid(self, name: str) -> list[list[Any]]:
         """All values of sheet ``name``; ``grid[r][c]`` is Excel row r+1, column c+1; empty is None."""
