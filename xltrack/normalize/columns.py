@@ -15,8 +15,8 @@ from typing import Any, Callable
 import numpy as np
 
 from .lookup import Resolver
-from .values import (ERROR_TEXTS, YEAR_MAX, YEAR_MIN, parse_amount, parse_date, parse_number, parse_probability,
-                     parse_text)
+from .values import (ERROR_TEXTS, YEAR_MAX, YEAR_MIN, parse_amount, parse_date, parse_number,
+                     parse_probability, parse_text)
 
 _UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
 

@@ -4,8 +4,9 @@ The header row is the row, among the first :data:`SCAN_ROWS`, that matches the m
 (a title row or two above it is fine). Labels are compared by :func:`~.text.match_key` (NFKC,
 case-folded, spaces removed), first against every column's zh/en label, then its aliases; a
 trailing note in brackets (``预计金额（元）``, ``状态灯 (自动)``) is ignored when the whole label
-does not match; on an amount column a unit note (``预计金额（万元）``) is kept as the column's unit. Unmatched headers are the user's extra columns and are kept. Owned (computed)
-columns are recognised too, so write-back knows where they are.
+does not match; on an amount column a unit note (``预计金额（万元）``) is kept as the column's
+unit. Unmatched headers are the user's extra columns and are kept. Owned (computed) columns are
+recognised too, so write-back knows where they are.
 """
 from __future__ import annotations
 

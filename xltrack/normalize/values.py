@@ -48,8 +48,8 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})" + _TIME + r"$")
 _MD_CN = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日?" + _TIME + r"$")
 _ABY = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})" + _TIME + r"$")
 _AB = re.compile(r"^(\d{1,2})\s*[/]\s*(\d{1,2})" + _TIME + r"$")
-_MONTHS = {m: i for i, ms in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1) for m in [ms]}
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _DMON = re.compile(r"^(\d{1,2})[ -]([a-z]{3})[a-z]*\.?[ -,]*(\d{4})" + _TIME + r"$", re.I)
 _MOND = re.compile(r"^([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME + r"$", re.I)
 
