@@ -68,7 +68,7 @@ def _compute(tables: Tables, as_of: dt.date, period: str) -> Results:
     events = stage_events(p_stage, pipeline, transitions, ids, rowk)
     kpis = {"as_of": as_of.isoformat(), "currency": pipeline.currency, "lang": lang}
     kpis.update(compute_kpis(rules, projects, tables.activities, pay, pipeline, tables.issues,
-                             transitions, as_of, period, lang, entry=entry, events=(events, ids, rowk)))
+                             transitions, as_of, period, lang, events=(events, ids, rowk)))
     kpis["changes"] = changes_mod.summary(week, base_day)
     kpis["history"] = {"transitions": int(len(transitions)), "new_transitions": int(len(new_tr)),
                        "rows": len(history_rows) - 1}

@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..issues import Issue
 from ..pipeline.models import Pipeline
-from .rules import lookup, milestone_entry
+from .rules import lookup
 
 PERIODS = ("week", "month", "quarter")
 
@@ -184,7 +184,6 @@ def _dwell(ev: pd.DataFrame) -> pd.DataFrame:
 def compute_kpis(rules: pd.DataFrame, projects: pd.DataFrame, activities: pd.DataFrame,
                  payments: pd.DataFrame, pipeline: Pipeline, issues: list[Issue],
                  transitions: pd.DataFrame, as_of: dt.date, period: str, lang: str,
-                 entry: pd.Series | None = None,
                  events: tuple[pd.DataFrame, pd.Index, np.ndarray] | None = None) -> dict[str, Any]:
     """The KPI sections; ``events`` may pass in (stage_events, known IDs, row keys) already made."""
     p_start, p_end = period_bounds(as_of, period)
