@@ -93,12 +93,29 @@ print(json.dumps({{"seconds": s, "rss": resource.getrusage(resource.RUSAGE_SELF)
 
 
 def make_workbook(path: Path, projects: int) -> Path:
+    """The standard workbook with ``projects`` demo projects (~10 activities each).
+
+    The demo generator draws unique customer names from a finite pool, so beyond 10,000
+    projects blocks of 10,000 are repeated with distinct IDs and customer names."""
     from xltrack.build.api import _pipeline
     from xltrack.build.demo_data import generate
     from xltrack.build.workbook import build_workbook
 
-    d = generate(rows=projects, seed=1, as_of=AS_OF, pipeline=_pipeline("zh"))
-    build_workbook(path, d.pipeline, "zh", d.rows())
+    block = min(projects, 10_000)
+    d = generate(rows=block, seed=1, as_of=AS_OF, pipeline=_pipeline("zh"))
+    base = d.rows()
+    data: dict[str, list[dict]] = {k: [] for k in base}
+    for k in range(-(-projects // block)):
+        def pid(v, k=k):
+            return f"{v}-{k}" if k and isinstance(v, str) and v else v
+        for p in base["projects"][: projects - k * block]:
+            data["projects"].append({**p, "id": pid(p.get("id")),
+                                     "customer": f"{p.get('customer')}{k or ''}" if p.get("customer") else None})
+        keep = {p.get("id") for p in base["projects"][: projects - k * block]}
+        for sheet in ("activities", "payments"):
+            data[sheet] += [{**r, "project_id": pid(r.get("project_id"))} if r else r
+                            for r in base[sheet] if not r or r.get("project_id") in keep]
+    build_workbook(path, d.pipeline, "zh", data)
     return path
 
 
