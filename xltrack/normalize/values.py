@@ -50,7 +50,7 @@ _ABY = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})" + _T
 _AB = re.compile(r"^(\d{1,2})\s*[/]\s*(\d{1,2})" + _TIME + r"$")
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-_DMON = re.compile(r"^(\d{1,2})[ -]([a-z]{3})[a-z]*\.?[ -,]*(\d{4})" + _TIME + r"$", re.I)
+_DMON = re.compile(r"^(\d{1,2})[\s-]([a-z]{3})[a-z]*\.?[\s,-]*(\d{4})" + _TIME + r"$", re.I)
 _MOND = re.compile(r"^([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME + r"$", re.I)
 
 
