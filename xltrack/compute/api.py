@@ -20,7 +20,8 @@ import pandas as pd
 from ..tables import Tables
 from . import changes as changes_mod
 from . import history
-from .kpis import CLOSED, MILESTONE, PERIODS, compute_kpis, project_keys, stage_events
+from .events import CLOSED, MILESTONE, project_keys, stage_events
+from .kpis import PERIODS, compute_kpis
 from .payments import overdue_by_project, payment_status
 from .results import Results
 from .rules import milestone_entry, project_rules
