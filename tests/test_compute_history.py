@@ -162,3 +162,35 @@ def test_results_transitions_hold_history_and_milestones_once():
     r3 = run([p("P-0009", "proposal", "2026-10-01", requirements_clarified="2026-10-15")], D1, [])
     assert r3.transitions[["id", "from_stage", "to_stage", "source"]].values.tolist() == [
         ["P-0009", None, "proposal", "milestone"]]
+
+
+# -- laws, checked on random tables --------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_day = st.one_of(st.none(), st.dates(dt.date(2026, 1, 1), dt.date(2027, 3, 1)).map(dt.date.isoformat))
+_row = st.fixed_dictionaries({
+    "id": st.one_of(st.none(), st.sampled_from([f"P-{i:04d}" for i in range(1, 9)])),
+    "stage": st.one_of(st.none(), st.sampled_from([s.key for s in default_pipeline().stages])),
+    "owner": st.one_of(st.none(), st.sampled_from(["张三", "李四"])),
+    "amount": st.one_of(st.none(), st.floats(0, 1e7)),
+    "created": _day, "expected_close": _day, "next_step_due": _day, "closed": _day,
+    "negotiation_started": _day, "next_step": st.one_of(st.none(), st.just("x")),
+})
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_row, max_size=8), st.lists(_row, max_size=8))
+def test_laws_on_random_tables(rows, later_rows):
+    r1 = compute(make_tables(rows, [], history_rows=[]), D1)
+    assert len(r1.projects) == len(rows)
+    assert set(r1.projects["light"]) <= {"red", "yellow", "green"}
+    # refreshing again the same day with the same data adds nothing
+    assert compute(make_tables(rows, [], history_rows=r1.history_rows), D1).history_rows == r1.history_rows
+    # a later refresh keeps every transition History had, and is itself idempotent
+    r2 = compute(make_tables(later_rows, [], history_rows=r1.history_rows), D2)
+    assert compute(make_tables(later_rows, [], history_rows=r2.history_rows), D2).history_rows == r2.history_rows
+    before = records(r1.history_rows)
+    after = records(r2.history_rows)
+    assert (after["record"] == "transition").sum() >= (before["record"] == "transition").sum()
+    assert history.id_high_water(r2.history_rows) >= history.id_high_water(r1.history_rows)
