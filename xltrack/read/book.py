@@ -2,19 +2,19 @@
 
 Why python-calamine. Measured with ``benchmarks/bench_validate.py`` (10,000 projects × 33 columns
 and 100,000 activities × 6 columns, 4.4 MiB; each reader in its own process, best of 3) on this
-2-core machine while it was shared (load average ≈ 6), and earlier when it was idle:
+2-core machine shared with other jobs (load average 2.2; at load 6 every figure roughly doubles):
 
-=====================================  =========  ========  ====================================
-reader                                 loaded, s  idle, s   what it hands back
-=====================================  =========  ========  ====================================
-python-calamine ``to_python``             1.88      ~0.8    raw typed values (float, str, date,
-                                                            datetime, bool) per cell, from A1
-fastexcel ``load_sheet`` (parse only)     0.78      ~0.34   one dtype per column (a column mixing
-                                                            dates and text comes back as text);
-                                                            needs pyarrow to hand data back
-openpyxl ``read_only`` iter_rows         19.2        —      raw values, pure-Python XML parsing
-xltrack ``validate`` (all of it)          1.52      ~1.3    typed tables + located issues
-=====================================  =========  ========  ====================================
+=====================================  ========  =====  ========  =================================
+reader                                 seconds   CPU s  peak MiB  what it hands back
+=====================================  ========  =====  ========  =================================
+python-calamine ``to_python``            0.79     0.79     110    raw typed values (float, str,
+                                                                  date, datetime, bool) per cell
+fastexcel ``load_sheet`` (parse only)    0.35     0.35      76    one dtype per column (a column
+                                                                  mixing dates and text comes back
+                                                                  as text); needs pyarrow
+openpyxl ``read_only`` iter_rows         6.91     6.84      50    raw values, pure-Python parsing
+xltrack ``validate`` (all of it)         0.87     1.21     211    typed tables + located issues
+=====================================  ========  =====  ========  =================================
 
 fastexcel parses faster but loses exactly what validation needs (the type each person typed into
 each cell: a date cell next to a "2026/3/5" text in the same column), so calamine it is; the gap is
@@ -60,7 +60,7 @@ class RawBook:
 
     :meth:`prefetch` reads several sheets at once on two threads: calamine parses XML without
     holding the GIL, so the Activities sheet is parsed while Python normalizes Projects
-    (idle machine: 1.55 s → 1.3 s for the whole validate of the benchmark workbook).
+    (the whole validate of the benchmark workbook takes 0.87 s wall for 1.21 s of CPU).
     """
 
     def __init__(self, path: str | Path):
