@@ -194,3 +194,14 @@ def test_laws_on_random_tables(rows, later_rows):
     after = records(r2.history_rows)
     assert (after["record"] == "transition").sum() >= (before["record"] == "transition").sum()
     assert history.id_high_water(r2.history_rows) >= history.id_high_water(r1.history_rows)
+
+
+def test_a_project_with_unknown_stage_is_not_new_every_week():
+    rows = [*day1(), p("P-0007", None, "2026-10-01")]
+    r1 = run(rows, D1, [])
+    r2 = run(rows, D2, r1.history_rows)
+    assert "new" not in set(r2.changes["change"])
+    fixed = [*day1(), p("P-0007", "proposal", "2026-10-01")]
+    r3 = run(fixed, D3, r2.history_rows)
+    assert r3.transitions.empty  # from "unknown" is not a stage transition
+    assert not {"new", "advanced", "moved_back"} & set(r3.changes["change"])

@@ -189,7 +189,7 @@ def baseline_date(records: pd.DataFrame, as_of: dt.date, days: int = 7) -> pd.Ti
 
 def current_states(rules: pd.DataFrame) -> pd.DataFrame:
     """The tracked state of each project today (first row of a duplicated ID)."""
-    cur = rules.loc[rules["id"].notna() & rules["stage"].notna()]
+    cur = rules.loc[rules["id"].notna()]  # an unknown stage is tracked too (blank stage)
     cur = cur.drop_duplicates("id", keep="first")
     return pd.DataFrame({
         "stage": cur["stage"].astype(object), "amount": cur["amount"].astype("float64"),
