@@ -133,3 +133,12 @@ def test_demo_workbook_reports(tmp_path):
     assert d["totals"]["red"] + d["totals"]["yellow"] + d["totals"]["green"] == 40
     assert d["issues"]["total"] > 0  # the demo carries typical typing mistakes; the report still runs
     json.dumps(d, allow_nan=False)
+
+
+def test_xltrack_report_is_callable_even_after_the_formatters_are_imported(zh_book):
+    import xltrack
+    import xltrack.report as formatters  # binds xltrack.report to the package
+
+    res = xltrack.report(zh_book, as_of=dt.date(2026, 11, 27))
+    assert res.kpis["totals"]["projects"] == 3
+    assert formatters.to_dict(res) == res.to_dict()
