@@ -240,3 +240,8 @@ def test_docs_list_every_reason_text_and_code():
         assert f"`{zh}`" in doc and f"`{en}`" in doc
     for code in CODE_ORDER:
         assert f"`{code}`" in doc
+
+
+def test_unknown_stage_has_no_days_in_stage():
+    r = one(healthy(stage=None, created=ago(50)))
+    assert r["days_in_stage"] != r["days_in_stage"] and r["entered_from"] is None

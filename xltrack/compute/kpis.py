@@ -122,9 +122,7 @@ def compute_kpis(rules: pd.DataFrame, projects: pd.DataFrame, activities: pd.Dat
         "red": int((rules["light"] == "red").sum()),
         "yellow": int((rules["light"] == "yellow").sum()),
         "green": int((rules["light"] == "green").sum()),
-        "overdue_next_steps": int((rules["next_step_overdue_days"].notna()
-                                   & rules["stage_kind"].isin(["open"]) | rules["stage"].isna()
-                                   & rules["next_step_overdue_days"].notna()).sum()),
+        "overdue_next_steps": int(rules["next_step_overdue_days"].notna().sum()),  # open or unknown stage
         "open_without_amount": int((is_open & rules["amount"].isna()).sum()),
         "open_without_close": int((is_open & rules["expected_close"].isna()).sum()),
     }

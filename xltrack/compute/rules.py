@@ -228,6 +228,8 @@ def project_rules(projects: pd.DataFrame, activities: pd.DataFrame, pipeline: Pi
     tr = transitions if transitions is not None else pd.DataFrame(columns=["id", "to_stage", "date"])
     projects_s = projects.assign(stage=stage)
     entered, entered_from = entered_with_source(projects_s, pipeline, tr, as_of, entry)
+    entered = entered.where(~unknown)  # no stage, no "days in stage"
+    entered_from = entered_from.where(~unknown, None)
     days_in_stage = (today - entered).dt.days.astype("float64").clip(lower=0)
 
     # probability and weighted amount
@@ -354,5 +356,5 @@ def project_rules(projects: pd.DataFrame, activities: pd.DataFrame, pipeline: Pi
         "follow_ups": follow_ups,
         "probability_used": prob,
         "weighted_amount": weighted,
-        "next_step_overdue_days": pd.Series(late, index=projects.index).where(lambda x: x > 0),
+        "next_step_overdue_days": pd.Series(np.where(live & (late > 0), late, np.nan), index=projects.index),
     }, index=projects.index)
