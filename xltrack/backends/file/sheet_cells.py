@@ -87,52 +87,75 @@ def _new_row(row: int, cells: dict[int, str | None], p: bytes) -> bytes:
 
 
 def _rewrite_rows(body: bytes, edit: SheetEdit, p: bytes, pat: _Patterns) -> tuple[bytes, int, int]:
+    """Walk the rows with ``bytes.find`` (no regex over the whole body): untouched rows and the
+    text between rows are emitted as the original slices, in as few pieces as possible."""
     pending = sorted(edit.cells)          # rows with writes, ascending
-    pi = 0
-    lo = min((a for a, _ in edit.owned.values()), default=0)
-    hi = max((b for _, b in edit.owned.values()), default=-1)
-    max_row = max(pending, default=0)
+    pi, n_pending = 0, len(pending)
+    first_col: dict[tuple[int, int], int] = {}
+    for c, rng in edit.owned.items():
+        first_col[rng] = min(first_col.get(rng, c), c)
+    ranges = list(first_col.items())
+    max_row = pending[-1] if pending else 0
     max_col = max([c for r in edit.cells.values() for c, v in r.items() if v] or [0])
+    open_tag, close = b"<" + p + b"row", b"</" + p + b"row>"
+    lt, lc = len(open_tag), len(close)
     out: list[bytes] = []
-    pos = 0
-    row_num = 0
-    for m in pat.row.finditer(body):
-        attrs = m.group(1)
+    last = 0                               # body[last:pos] not emitted yet (kept as is)
+    row_num = last_end = 0
+    pos = body.find(open_tag)
+    while pos != -1:
+        gt = body.find(b">", pos)
+        if body[gt - 1] == 47:             # "/>": an empty row
+            attrs, content, end = body[pos + lt:gt - 1], None, gt + 1
+        else:
+            cend = body.find(close, gt)
+            attrs, content, end = body[pos + lt:gt], body[gt + 1:cend], cend + lc
         rm = _ROW_R.search(attrs)
         row_num = int(rm.group(1)) if rm else row_num + 1
-        while pi < len(pending) and pending[pi] < row_num:   # rows that do not exist yet
+        while pi < n_pending and pending[pi] < row_num:   # rows that do not exist yet
+            out.append(body[last:pos])
             out.append(_new_row(pending[pi], edit.cells[pending[pi]], p))
+            last = pos
             pi += 1
-        out.append(body[pos:m.start()])
-        pos = m.end()
         writes = None
-        if pi < len(pending) and pending[pi] == row_num:
+        if pi < n_pending and pending[pi] == row_num:
             writes = edit.cells[row_num]
             pi += 1
-        if writes is None and not (lo <= row_num <= hi):
-            out.append(body[m.start():m.end()])
-            continue
-        out.append(_rewrite_row(m, row_num, writes or {}, edit, p, pat))
-    out.append(body[pos:])
-    tail_rows = [_new_row(r, edit.cells[r], p) for r in pending[pi:]]
-    if tail_rows:
-        # keep trailing whitespace/other content after the new rows
-        out.insert(len(out) - 1, b"".join(tail_rows))
+        lo = min(writes) if writes else 0
+        for (a, b), c in ranges:
+            if a <= row_num <= b and (not lo or c < lo):
+                lo = c
+        if lo:
+            new = _rewrite_row(attrs, content, row_num, dict(writes or {}), lo, edit, p, pat)
+            if new is not None:
+                out.append(body[last:pos])
+                out.append(new)
+                last = end
+        last_end = end
+        pos = body.find(open_tag, end)
+    tail = [_new_row(r, edit.cells[r], p) for r in pending[pi:]]
+    if tail:
+        stop = max(last_end, last)         # after the last row, before any trailing text
+        out.append(body[last:stop])
+        out.append(b"".join(tail))
+        last = stop
+    out.append(body[last:])
     return b"".join(out), max_row, max_col
 
 
-def _rewrite_row(m: re.Match, row_num: int, writes: dict[int, str | None],
-                 edit: SheetEdit, p: bytes, pat: _Patterns) -> bytes:
-    """Rewrite one row. Cells are scanned backwards from the row's end and only as far as the
-    leftmost column xltrack touches in this row: computed columns usually sit right of the user's
-    columns, so the user's cells are neither parsed nor re-emitted — they stay one byte slice."""
-    targets = set(writes)
-    targets.update(c for c, (a, b) in edit.owned.items() if a <= row_num <= b)
-    if not targets:
-        return m.group(0)
-    lo = min(targets)
-    writes = dict(writes)
-    attrs, content = m.group(1), m.group(2) or b""
+def _row_bytes(attrs: bytes, body: bytes, p: bytes) -> bytes:
+    if not body:
+        return b"<" + p + b"row" + attrs + b"/>"
+    return b"<" + p + b"row" + attrs + b">" + body + b"</" + p + b"row>"
+
+
+def _rewrite_row(attrs: bytes, content: bytes | None, row_num: int, writes: dict[int, str | None],
+                 lo: int, edit: SheetEdit, p: bytes, pat: _Patterns) -> bytes | None:
+    """Rewrite one row, or None when it does not change. Cells are scanned backwards from the
+    row's end and only as far as ``lo``, the leftmost column xltrack touches in this row:
+    computed columns usually sit right of the user's columns, so the user's cells are neither
+    parsed nor re-emitted — they stay one byte slice."""
+    content = content or b""
     end = len(content)
     ext = content.find(b"<" + p + b"extLst")
     if ext != -1:
@@ -147,7 +170,7 @@ def _rewrite_row(m: re.Match, row_num: int, writes: dict[int, str | None],
         tag_end = content.find(b">", i)
         rr = _ATTR_R.search(content, i, tag_end + 1)
         if rr is None or rr.group(1) is None:   # a cell without a reference: parse the row fully
-            return _rewrite_row_full(m, row_num, writes, edit, p, pat)
+            return _rewrite_row_full(attrs, content, row_num, writes, edit, p, pat)
         col = col_index(rr.group(1).decode())
         if col < lo:
             break
@@ -164,6 +187,11 @@ def _rewrite_row(m: re.Match, row_num: int, writes: dict[int, str | None],
                     kept.append((col, cell))
                     continue
                 writes[col] = _keep_style(cell, writes[col])
+            new = writes[col]
+            if new is not None and new.encode("utf-8") == cell:
+                del writes[col]
+                kept.append((col, cell))   # the same bytes: nothing to do
+                continue
             changed = True
             _note_formula(edit, cell, p)
             continue
@@ -173,24 +201,18 @@ def _rewrite_row(m: re.Match, row_num: int, writes: dict[int, str | None],
             _note_formula(edit, cell, p)
             continue
         kept.append((col, cell))
-    if not writes and not changed:
-        return m.group(0)
-    new = [(c, x.encode("utf-8")) for c, x in writes.items() if x]
-    merged = sorted(kept + new, key=lambda t: t[0])
-    if merged == kept and not changed:
-        return m.group(0)
-    body = head + b"".join(x for _, x in merged) + rest
+    new_cells = [(c, x.encode("utf-8")) for c, x in writes.items() if x]
+    if not new_cells and not changed:
+        return None
+    merged = sorted(kept + new_cells, key=lambda t: t[0])
     if merged:
         attrs = _fix_spans(attrs, merged[0][0] if not head.strip() else None, merged[-1][0])
-    if not body:
-        return b"<" + p + b"row" + attrs + b"/>"
-    return b"<" + p + b"row" + attrs + b">" + body + b"</" + p + b"row>"
+    return _row_bytes(attrs, head + b"".join(x for _, x in merged) + rest, p)
 
 
-def _rewrite_row_full(m: re.Match, row_num: int, writes: dict[int, str | None],
+def _rewrite_row_full(attrs: bytes, content: bytes, row_num: int, writes: dict[int, str | None],
                       edit: SheetEdit, p: bytes, pat: _Patterns) -> bytes:
     """The general case: cells without an ``r`` attribute, numbered by position."""
-    attrs, content = m.group(1), m.group(2) or b""
     kept: list[tuple[int, bytes]] = []
     col, pos = 0, 0
     for cm in pat.cell.finditer(content):
@@ -215,12 +237,9 @@ def _rewrite_row_full(m: re.Match, row_num: int, writes: dict[int, str | None],
         kept.append((col, cell))
     new = [(c, x.encode("utf-8")) for c, x in writes.items() if x]
     merged = sorted(kept + new, key=lambda t: t[0])
-    body = b"".join(x for _, x in merged) + content[pos:]
     if merged:
         attrs = _fix_spans(attrs, merged[0][0], merged[-1][0])
-    if not body:
-        return b"<" + p + b"row" + attrs + b"/>"
-    return b"<" + p + b"row" + attrs + b">" + body + b"</" + p + b"row>"
+    return _row_bytes(attrs, b"".join(x for _, x in merged) + content[pos:], p)
 
 
 def _note_formula(edit: SheetEdit, cell: bytes, p: bytes) -> None:
@@ -242,14 +261,18 @@ def _keep_style(old: bytes, new: str | None) -> str | None:
 
 
 def _fix_spans(attrs: bytes, first: int | None, last: int) -> bytes:
-    m = re.search(rb'\sspans="(\d+):(\d+)"', attrs)
-    if not m:
+    i = attrs.find(b' spans="')
+    if i == -1:
         return attrs
-    a, b = int(m.group(1)), int(m.group(2))
-    na, nb = min(a, first) if first else a, max(b, last)
+    j = attrs.find(b'"', i + 8)
+    lo, _, hi = attrs[i + 8:j].partition(b":")
+    if not (lo.isdigit() and hi.isdigit()):
+        return attrs
+    a, b = int(lo), int(hi)
+    na, nb = (min(a, first) if first else a), max(b, last)
     if (na, nb) == (a, b):
         return attrs
-    return attrs[:m.start()] + b' spans="%d:%d"' % (na, nb) + attrs[m.end():]
+    return attrs[:i] + b' spans="%d:%d"' % (na, nb) + attrs[j + 1:]
 
 
 def _widen_dimension(head: bytes, pat: _Patterns, max_row: int, max_col: int) -> bytes:
