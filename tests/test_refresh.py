@@ -180,3 +180,22 @@ def test_refresh_of_a_workbook_resaved_by_libreoffice_keeps_its_parts(refreshed,
         assert a.get(k, (None,))[0] is None and str(b[k][0]).startswith("P-")
         if k in a:
             assert a[k][2] == b[k][2]
+
+
+def test_the_refresh_button_and_vba_project_survive_refreshes(refreshed, tmp_path: Path):
+    from xltrack.macro import make_macro_workbook
+    from xltrack.macro.button import has_button
+
+    xlsm = tmp_path / "team.xlsm"
+    made = make_macro_workbook(refreshed[0], xlsm)
+    before = parts(xlsm)
+    refresh(xlsm, as_of=AS_OF, backup=False)
+    refresh(xlsm, as_of=AS_OF, backup=False)
+    after = parts(xlsm)
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    names = sheet_parts(xlsm)
+    for sheet, vml in made.buttons.items():          # Projects (user) and Dashboard (owned)
+        assert after[vml] == before[vml] and has_button(after[vml])
+        rels = after["xl/worksheets/_rels/" + names[sheet].rsplit("/", 1)[1] + ".rels"].decode()
+        assert vml.rsplit("/", 1)[1] in rels
+        assert b"<legacyDrawing " in after[names[sheet]]

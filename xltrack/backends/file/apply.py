@@ -24,7 +24,12 @@ from .workbook_parts import (CT_PART, WORKBOOK, Rel, WorkbookInfo, add_sheet_ent
                              relative, resolve)
 from .xmlutil import CT_CHART, CT_DRAWING, RT, col_letter
 
-_DRAWN = {"drawing", "chart", "table", "comments", "vmlDrawing", "chartStyle", "chartColorStyle"}
+_DRAWN = {"drawing", "chart", "table", "chartStyle", "chartColorStyle"}
+# Kept on an owned sheet across refreshes: the VML drawing holding the Refresh button (and any
+# notes), its comments, and form-control properties. Their parts are never rewritten.
+_KEEP = {"vmlDrawing", "comments", "ctrlProp"}
+_CONTROLS = re.compile(rb"<mc:AlternateContent\b(?:(?!</mc:AlternateContent>).)*?<controls\b.*?</mc:AlternateContent>"
+                       rb"|<controls\b.*?</controls>", re.S)
 
 
 def _charts_module():
@@ -148,8 +153,9 @@ class _Apply:
             self.dropped_formula = True
         charts_mod = _charts_module() if sw.charts else None
         drawing_rid = "rId1" if charts_mod else None
-        sx = owned_sheet_xml(sw, cw, drawing_rid=drawing_rid)
-        rels = list(sx.rels)
+        kept, carried = ([], "") if is_new else self._kept(part)
+        sx = owned_sheet_xml(sw, cw, drawing_rid=drawing_rid, carried=carried)
+        rels = list(sx.rels) + kept
         written: set[str] = set()
         if charts_mod:
             old_drawings = [p for p in old if p.startswith("xl/drawings/")]
@@ -178,6 +184,25 @@ class _Apply:
                 self.delete.add(gone)
                 self.ct = ct_remove_override(self.ct, gone)
                 self.ct_changed = True
+
+    def _kept(self, part: str) -> tuple[list[Rel], str]:
+        """Relationships and elements of the old owned sheet that a refresh keeps (see _KEEP)."""
+        old_xml = self.pkg.read(part)
+        kept, ids = [], {}
+        for rel in read_rels(self.pkg, part):
+            if rel.kind in _KEEP and not rel.external:
+                ids[rel.id] = f"rIdX{len(kept) + 1}"   # never collides with the rIdN written anew
+                kept.append(Rel(ids[rel.id], rel.type, rel.target))
+        carried = ""
+        legacy = re.search(rb'<(?:\w+:)?legacyDrawing\b[^>]*?r:id="([^"]+)"', old_xml)
+        if legacy and legacy.group(1).decode() in ids:
+            carried += f'<legacyDrawing r:id="{ids[legacy.group(1).decode()]}"/>'
+        controls = _CONTROLS.search(old_xml)
+        if controls:
+            block = controls.group(0).decode("utf-8")
+            block = re.sub(r'r:id="([^"]+)"', lambda m: f'r:id="{ids.get(m.group(1), m.group(1))}"', block)
+            carried += block
+        return kept, carried
 
     def _free(self, pattern: str) -> str:
         name = free_name(self.taken, pattern)

@@ -32,7 +32,9 @@ def _pane(freeze: tuple[int, int]) -> str:
 
 
 def owned_sheet_xml(sw: SheetWrite, cw: CellWriter, *, drawing_rid: str | None = None,
-                    selected: bool = False) -> OwnedSheetXml:
+                    selected: bool = False, carried: str = "") -> OwnedSheetXml:
+    """``carried``: elements kept from the sheet's previous version, placed after ``<drawing>``
+    (a ``<legacyDrawing>`` holding the Refresh button, form ``<controls>``)."""
     rels: list[Rel] = []
     links: list[str] = []
     rows_xml: list[str] = []
@@ -50,7 +52,8 @@ def owned_sheet_xml(sw: SheetWrite, cw: CellWriter, *, drawing_rid: str | None =
             if cell.link:
                 if cell.link.startswith("#"):
                     loc = esc(cell.link[1:])
-                    links.append(f'<hyperlink ref="{ref}" location="{loc}" display="{esc(str(cell.value or ""))}"/>')
+                    disp = f' display="{esc(cell.value)}"' if isinstance(cell.value, str) and cell.value else ""
+                    links.append(f'<hyperlink ref="{ref}" location="{loc}"{disp}/>')
                 else:
                     rid = f"rId{len(rels) + 2}"   # rId1 is kept for the drawing
                     rels.append(Rel(rid, RT + "hyperlink", cell.link, external=True))
@@ -79,5 +82,5 @@ def owned_sheet_xml(sw: SheetWrite, cw: CellWriter, *, drawing_rid: str | None =
            f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">{pr}<dimension ref="{dim}"/>{views}'
            f'<sheetFormatPr defaultRowHeight="15"/>{cols}<sheetData>{"".join(rows_xml)}</sheetData>'
            f'{merges}{hl}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-           f"{drawing}</worksheet>")
+           f"{drawing}{carried}</worksheet>")
     return OwnedSheetXml(xml.encode("utf-8"), rels)
