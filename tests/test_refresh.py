@@ -199,3 +199,10 @@ def test_the_refresh_button_and_vba_project_survive_refreshes(refreshed, tmp_pat
         rels = after["xl/worksheets/_rels/" + names[sheet].rsplit("/", 1)[1] + ".rels"].decode()
         assert vml.rsplit("/", 1)[1] in rels
         assert b"<legacyDrawing " in after[names[sheet]]
+
+
+def test_output_with_another_extension_is_refused(refreshed, tmp_path: Path):
+    from xltrack.errors import OutputError
+    with pytest.raises(OutputError, match=r"must have the workbook's extension \(.xlsx\): out.xlsm"):
+        refresh(refreshed[0], as_of=AS_OF, output=tmp_path / "out.xlsm")
+    assert not (tmp_path / "out.xlsm").exists()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import WorkbookUnreadable
+from .errors import OutputError, WorkbookUnreadable
 
 
 @dataclass
@@ -52,6 +52,10 @@ def refresh(path: str | Path, *, as_of: dt.date | None = None, output: str | Pat
     target = Path(output) if output else path
     if not path.is_file():
         raise WorkbookUnreadable(f"找不到工作簿 / Workbook not found: {path}")
+    if target.suffix.lower() != path.suffix.lower():
+        # an .xlsm package saved as .xlsx (or the reverse) is refused by Excel
+        raise OutputError(f"输出文件须与工作簿扩展名相同（{path.suffix}）/ The output must have the workbook's "
+                          f"extension ({path.suffix}): {target.name}")
     as_of = as_of or dt.date.today()
     check_not_open(path)
     if target != path and target.exists():
