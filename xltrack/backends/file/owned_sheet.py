@@ -41,14 +41,15 @@ def owned_sheet_xml(sw: SheetWrite, cw: CellWriter, *, drawing_rid: str | None =
     max_col = 0
     for r, row in enumerate(sw.rows, start=1):
         cells = []
+        last = 0
         for c, cell in enumerate(row, start=1):
-            if cell is None:
+            if cell is None or (cell.value is None and cell.style is None and not cell.link):
                 continue
             ref = f"{col_letter(c)}{r}"
             x = cw.xml(ref, cell)
             if x:
                 cells.append(x)
-                max_col = max(max_col, c)
+                last = c
             if cell.link:
                 if cell.link.startswith("#"):
                     loc = esc(cell.link[1:])
@@ -58,6 +59,7 @@ def owned_sheet_xml(sw: SheetWrite, cw: CellWriter, *, drawing_rid: str | None =
                     rid = f"rId{len(rels) + 2}"   # rId1 is kept for the drawing
                     rels.append(Rel(rid, RT + "hyperlink", cell.link, external=True))
                     links.append(f'<hyperlink ref="{ref}" r:id="{rid}"/>')
+        max_col = max(max_col, last)
         ht = sw.row_heights.get(r)
         attrs = f' ht="{ht:g}" customHeight="1"' if ht else ""
         if cells or attrs:

@@ -23,8 +23,13 @@ CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
 def esc(text: str) -> str:
     """Escape text for an element or a double-quoted attribute; drop characters XML forbids."""
+    if _SPECIAL.search(text) is None:
+        return text
     text = _ILLEGAL.sub("", text)
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;"))
