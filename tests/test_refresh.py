@@ -206,3 +206,26 @@ def test_output_with_another_extension_is_refused(refreshed, tmp_path: Path):
     with pytest.raises(OutputError, match=r"must have the workbook's extension \(.xlsx\): out.xlsm"):
         refresh(refreshed[0], as_of=AS_OF, output=tmp_path / "out.xlsm")
     assert not (tmp_path / "out.xlsm").exists()
+
+
+def test_a_pivot_table_added_by_libreoffice_survives_refresh(refreshed, tmp_path: Path):
+    from tests.support.libreoffice import run_uno_script
+
+    script = (Path(__file__).parent / "support" / "uno_pivot.py").read_text(encoding="utf-8")
+    book = tmp_path / "pivot.xlsx"
+    proc = run_uno_script(script, str(refreshed[0]), str(book))
+    assert proc.returncode == 0 and book.exists(), proc.stderr
+    before = parts(book)
+    pivot_parts = {n for n in before if n.startswith(("xl/pivotTables/", "xl/pivotCache/"))}
+    assert len(pivot_parts) >= 4
+    refresh(book, as_of=AS_OF, backup=False)
+    L = layout()
+    names = sheet_parts(book)
+    allowed = {names[s.name("zh")] for s in L.owned_sheets}
+    allowed |= {names[L.sheet(k).name("zh")] for k in ("projects", "payments")}
+    allowed |= {"xl/styles.xml", "[Content_Types].xml"}
+    after = parts(book)
+    changed = {n for n in before if before[n] != after.get(n)}
+    assert changed <= allowed, changed - allowed
+    assert all(after[n] == before[n] for n in pivot_parts)
+    assert after[names["Pivot"]] == before[names["Pivot"]]
