@@ -13,7 +13,7 @@ import numbers
 
 from ...plan import Cell, Style
 from .styles import StyleBook
-from .xmlutil import esc, excel_serial, is_number, num
+from .xmlutil import esc, excel_serial, num
 
 DEFAULT_DATE_FORMAT = "yyyy-mm-dd"
 

@@ -51,7 +51,6 @@ def _prefix(xml: bytes) -> bytes:
 class _Patterns:
     def __init__(self, p: bytes):
         e = re.escape(p)
-        self.row = re.compile(rb"<" + e + rb"row\b([^>]*?)(?:/>|>(.*?)</" + e + rb"row>)", re.S)
         self.cell = re.compile(rb"<" + e + rb"c\b[^>]*?(?:/>|>.*?</" + e + rb"c>)", re.S)
         self.sheet_data = re.compile(rb"<" + e + rb"sheetData\b[^>]*?(/?)>")
         self.sheet_data_end = b"</" + p + b"sheetData>"

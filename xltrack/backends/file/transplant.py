@@ -13,7 +13,7 @@ import re
 
 from .package import Package
 from .styles import StyleBook
-from .workbook_parts import Rel, free_name, read_rels, rels_name, relative, resolve
+from .workbook_parts import Rel, free_name, read_rels, relative, resolve
 
 
 def content_types(ct: bytes) -> tuple[dict[str, str], dict[str, str]]:
@@ -201,5 +201,4 @@ def add_defined_names(workbook_xml: bytes, names: list[str]) -> bytes:
     return workbook_xml[:sheets_end.end()] + block + workbook_xml[sheets_end.end():]
 
 
-__all__ = ["PartCopier", "StyleMap", "add_defined_names", "defined_names", "rels_name", "shared_strings",
-           "sheet_xml"]
+__all__ = ["PartCopier", "StyleMap", "add_defined_names", "defined_names", "shared_strings", "sheet_xml"]
