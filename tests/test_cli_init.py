@@ -66,16 +66,34 @@ def test_missing_folder(tmp_path, capsys):
     assert (code, out, err) == (5, "", f"xltrack: folder {path.parent} does not exist\n")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
 def test_no_write_permission(tmp_path, capsys):
+    """Root ignores folder permissions, so as root (CI) the command runs without the
+    capabilities that let root bypass them (util-linux ``setpriv``)."""
+    import shutil
+    import subprocess
+    import sys
+
     ro = tmp_path / "ro"
     ro.mkdir()
     ro.chmod(0o555)
     try:
-        code, _, err = run(capsys, "init", str(ro / "t.xlsx"), "--lang", "en")
+        if os.geteuid() != 0:
+            code, _, err = run(capsys, "init", str(ro / "t.xlsx"), "--lang", "en")
+        else:
+            setpriv = shutil.which("setpriv")
+            assert setpriv, "util-linux setpriv is needed to drop root's permission bypass"
+            drop = "-dac_override,-dac_read_search"
+            root = Path(__file__).resolve().parent.parent
+            proc = subprocess.run(
+                [setpriv, "--bounding-set", drop, "--inh-caps", drop, sys.executable, "-c",
+                 "import sys; from xltrack.cli import main; main(sys.argv[1:])",
+                 "init", str(ro / "t.xlsx"), "--lang", "en"],
+                capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)})
+            code, err = proc.returncode, proc.stderr
     finally:
         ro.chmod(0o755)
     assert code == 5 and err == f"xltrack: no permission to write in folder {ro}\n"
+    assert list(ro.iterdir()) == []
 
 
 def test_unwritable_target_gives_one_line(tmp_path, capsys):
@@ -111,3 +129,65 @@ def test_demo_command(tmp_path, capsys):
     assert (folder / "xltrack-demo.xlsx").is_file()
     code, _, err = run(capsys, "demo", str(folder), "--rows", "10", "--as-of", "2026-11-27")   # reruns fine
     assert code == 0, err
+
+
+def test_init_macro_writes_an_xlsm_with_the_vba_project_and_buttons(tmp_path, capsys):
+    import zipfile
+
+    from oletools.olevba import VBA_Parser
+
+    path = tmp_path / "team.xlsm"
+    code, out, err = run(capsys, "init", "--macro", str(path), "--lang", "en")
+    assert (code, err) == (0, "") and out == f"Created {path}\n"
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        assert "xl/vbaProject.bin" in names
+        ct = z.read("[Content_Types].xml").decode()
+        assert "application/vnd.ms-excel.sheet.macroEnabled.main+xml" in ct
+    sheets = openpyxl.load_workbook(path, keep_vba=True).sheetnames
+    assert sheets[0] == "Projects" and "xlwings.conf" in sheets
+    source = {name: code for (_, _, name, code) in VBA_Parser(str(path)).extract_macros()}
+    bas = (Path(__file__).resolve().parent.parent / "macros" / "xltrack.bas").read_text(encoding="utf-8")
+    assert "XltrackRefresh" in bas
+    assert any("Sub XltrackRefresh" in c for c in source.values())
+
+
+def test_init_plain_refuses_an_xlsm_name_and_macro_refuses_xlsx(tmp_path, capsys):
+    code, _, err = run(capsys, "init", str(tmp_path / "t.xlsm"), "--lang", "en")
+    assert code == 5 and "add --macro for a macro-enabled .xlsm" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "init", "--macro", str(tmp_path / "t.xlsx"), "--lang", "en")
+    assert code == 5 and "use a name ending in .xlsm" in err and not (tmp_path / "t.xlsx").exists()
+
+
+def test_init_into_adds_the_sheets_and_keeps_every_other_part(tmp_path, capsys, shared_fixtures):
+    import shutil
+    import zipfile
+
+    book = tmp_path / "crm.xlsx"
+    shutil.copy(shared_fixtures / "excel-authored-dashboard.xlsx", book)
+    with zipfile.ZipFile(book) as z:
+        before = {n: z.read(n) for n in z.namelist()}
+    # the fixture has its own sheet called "Dashboard": the English sheets would overwrite it
+    code, out, err = run(capsys, "init", "--into", str(book), "--lang", "en")
+    assert code == 5 and "already has a sheet named 'Dashboard'" in err and err.count("\n") == 1
+    with zipfile.ZipFile(book) as z:
+        assert {n: z.read(n) for n in z.namelist()} == before
+    code, out, err = run(capsys, "init", "--into", str(book))
+    assert (code, err) == (0, "") and out == f"已在 {book} 中加入 xltrack 工作表\n"
+    with zipfile.ZipFile(book) as z:
+        after = {n: z.read(n) for n in z.namelist()}
+    allowed = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",
+               "docProps/app.xml", "xl/styles.xml"}
+    changed = {n for n in before if before[n] != after.get(n)}
+    assert changed <= allowed
+    names = openpyxl.load_workbook(book, read_only=True).sheetnames
+    assert {"项目跟踪", "沟通记录", "回款计划", "设置", "看板", "历史", "Dashboard"} <= set(names)
+    # a second --into is refused for the owned sheets it would overwrite, and the file is untouched
+    snapshot = book.read_bytes()
+    code, _, err = run(capsys, "init", "--into", str(book))
+    assert code != 0 and err.count("\n") == 1 and book.read_bytes() == snapshot
+
+
+def test_init_into_a_missing_workbook(tmp_path, capsys):
+    code, out, err = run(capsys, "init", "--into", str(tmp_path / "none.xlsx"), "--lang", "en")
+    assert (code, out) == (3, "") and "does not exist: --into needs an existing workbook" in err

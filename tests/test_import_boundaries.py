@@ -12,7 +12,7 @@ PKG = Path(__file__).resolve().parent.parent / "xltrack"
 EXCEL_LIBS = {"openpyxl", "python_calamine", "xlsxwriter", "fastexcel", "lxml", "zipfile"}
 # Where Excel libraries (and raw zip access to the package) may be used.
 EXCEL_OK = ("read/", "backends/", "build/", "macro/")
-PURE = ("compute/", "normalize/", "planner/", "sheets/", "report/", "pipeline/models.py",
+PURE = ("compute/", "normalize/", "planner/", "sheets/", "formats/", "pipeline/models.py",
         "plan.py", "tables.py", "issues.py")
 
 

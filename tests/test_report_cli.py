@@ -13,7 +13,7 @@ import pytest
 from xltrack.cli import cli
 from xltrack.cli.errors import run_cli
 from xltrack.compute.api import report
-from xltrack.report import to_dict
+from xltrack.formats import to_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-27"
@@ -137,7 +137,7 @@ def test_demo_workbook_reports(tmp_path):
 
 def test_xltrack_report_is_callable_even_after_the_formatters_are_imported(zh_book):
     import xltrack
-    import xltrack.report as formatters  # binds xltrack.report to the package
+    import xltrack.formats as formatters
 
     res = xltrack.report(zh_book, as_of=dt.date(2026, 11, 27))
     assert res.kpis["totals"]["projects"] == 3

@@ -7,8 +7,6 @@ so ``--force`` never leaves a half-written file under the workbook's name. Measu
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -34,10 +32,15 @@ def _pipeline(lang: str) -> Pipeline:
     return p
 
 
-def _check_target(path: Path, lang: str, force: bool) -> None:
-    if path.suffix.lower() != ".xlsx":
-        raise OutputError(pick(lang, "{p}：init 生成 .xlsx 工作簿，请使用 .xlsx 文件名",
-                               "{p}: init writes an .xlsx workbook; use a name ending in .xlsx", p=path))
+def _check_target(path: Path, lang: str, force: bool, suffix: str = ".xlsx") -> None:
+    if path.suffix.lower() != suffix:
+        if suffix == ".xlsm":
+            raise OutputError(pick(lang, "{p}：--macro 生成启用宏的 .xlsm 工作簿，请使用 .xlsm 文件名",
+                                   "{p}: --macro writes a macro-enabled workbook; use a name ending in .xlsm",
+                                   p=path))
+        raise OutputError(pick(lang, "{p}：init 生成 .xlsx 工作簿，请使用 .xlsx 文件名（启用宏的 .xlsm 请加 --macro）",
+                               "{p}: init writes an .xlsx workbook; use a name ending in .xlsx "
+                               "(add --macro for a macro-enabled .xlsm)", p=path))
     if path.is_dir():
         raise OutputError(pick(lang, "{p} 是一个文件夹", "{p} is a folder", p=path))
     if path.exists() and not force:
@@ -54,7 +57,7 @@ def _check_target(path: Path, lang: str, force: bool) -> None:
 
 
 def _write_atomically(path: Path, lang: str, write: Any) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".~xltrack-", suffix=".xlsx", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".~xltrack-", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
         write(tmp)
@@ -71,7 +74,8 @@ def _write_atomically(path: Path, lang: str, write: Any) -> None:
 
 
 def init(path: str | os.PathLike, *, lang: str = "zh", force: bool = False, demo: bool = False,
-         rows: int = 60, seed: int = 7, as_of: dt.date | None = None) -> Path:
+         rows: int = 60, seed: int = 7, as_of: dt.date | None = None, into: bool = False,
+         macro: bool = False, python: str | None = None, backup: bool = True) -> Path:
     """Write the standard tracking workbook to ``path`` and return its path.
 
     ``demo=True`` fills it with ``rows`` realistic (and realistically messy) projects, generated
@@ -79,16 +83,43 @@ def init(path: str | os.PathLike, *, lang: str = "zh", force: bool = False, demo
     existing file unless ``force``: raises :class:`~xltrack.errors.OutputExists` (exit code 5);
     a missing folder or no write permission raises :class:`~xltrack.errors.OutputError` (5);
     ``force`` onto a workbook open in Excel/WPS/LibreOffice raises ``WorkbookLocked`` (4).
+
+    ``into=True``: ``path`` is a workbook the team already has (.xlsx or .xlsm); the xltrack sheets
+    are added to it in place (:func:`xltrack.backends.file.adopt.adopt`: only the workbook part,
+    relationships, content types, app properties and appended styles change; a backup is kept).
+
+    ``macro=True``: ``path`` ends in .xlsm and gets the Refresh buttons, the VBA project that calls
+    xlwings' RunPython and an ``xlwings.conf`` sheet (:func:`xltrack.macro.make_macro_workbook`);
+    ``python`` is the interpreter written into ``xlwings.conf`` (else set it later with
+    ``xltrack excel setup``).
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     target = Path(path)
-    _check_target(target, lang, force)
+    if into:
+        from ..backends.file.adopt import adopt
+
+        if not target.is_file():
+            from ..errors import WorkbookUnreadable
+            raise WorkbookUnreadable(pick(lang, "{p} 不存在：--into 需要一个已有的工作簿",
+                                          "{p} does not exist: --into needs an existing workbook", p=target))
+        return adopt(target, lang=lang, backup=backup)
+    _check_target(target, lang, force, ".xlsm" if macro else ".xlsx")
     pipeline = _pipeline(lang)
     data = None
     if demo:
         d = generate(rows=rows, seed=seed, as_of=as_of or today(), pipeline=pipeline, lang=lang)
         pipeline, data = d.pipeline, d.rows()
+    if macro:
+        from ..macro import make_macro_workbook
+
+        def write(tmp: str) -> None:
+            with tempfile.TemporaryDirectory(prefix="xltrack-init-") as d:
+                plain = Path(d) / "standard.xlsx"
+                build_workbook(plain, pipeline, lang, data)
+                make_macro_workbook(plain, Path(tmp), python=python)   # tmp ends in .xlsm
+        _write_atomically(target, lang, write)
+        return target
     _write_atomically(target, lang, lambda tmp: build_workbook(tmp, pipeline, lang, data))
     return target
 
@@ -105,13 +136,6 @@ class DemoResult:
     report: Any = None                               # xltrack.compute.results.Results, once report exists
     files: list[Path] = field(default_factory=list)  # every file written, the workbook first
     steps: list[str] = field(default_factory=list)   # what ran, in order
-
-
-def _api(module: str, name: str) -> Any | None:
-    """The public function if its module exists yet (refresh and report land in other issues)."""
-    if importlib.util.find_spec(module) is None:
-        return None
-    return getattr(importlib.import_module(module), name, None)
 
 
 def demo(directory: str | os.PathLike = "demo-output", *, rows: int = 60, seed: int = 7,
@@ -134,19 +158,17 @@ def demo(directory: str | os.PathLike = "demo-output", *, rows: int = 60, seed: 
     _write_atomically(path, lang, lambda tmp: build_workbook(tmp, d.pipeline, lang, d.rows()))
     res = DemoResult(path, as_of, len(d.projects), sum(1 for a in d.activities if a), len(d.payments),
                      d.mistakes, files=[path], steps=["init"])
-    refresh = _api("xltrack.refresh", "refresh")
-    if refresh is not None:
-        refresh(path, as_of=as_of)
-        res.refreshed = True
-        res.steps.append("refresh")
-    report = _api("xltrack.compute.api", "report")
-    if report is not None:
-        res.report = report(path, as_of=as_of)
-        res.steps.append("report")
-        for ext, fn in (("json", "to_json"), ("html", "to_html")):
-            render = _api("xltrack.report", fn)
-            if render is not None:
-                out = folder / f"xltrack-demo-report.{ext}"
-                out.write_text(render(res.report), encoding="utf-8")
-                res.files.append(out)
+    from ..compute.api import report
+    from ..formats import to_html, to_json
+    from ..refresh import refresh
+
+    refresh(path, as_of=as_of, backup=False)
+    res.refreshed = True
+    res.steps.append("refresh")
+    res.report = report(path, as_of=as_of)
+    res.steps.append("report")
+    for ext, render in (("json", to_json), ("html", to_html)):
+        out = folder / f"xltrack-demo-report.{ext}"
+        out.write_text(render(res.report), encoding="utf-8")
+        res.files.append(out)
     return res

@@ -17,19 +17,41 @@ from .options import as_of_option, resolve_as_of
               help="Demo: number of projects.")
 @click.option("--seed", type=int, default=7, show_default=True, help="Demo: random seed (same seed, same data).")
 @as_of_option
-def command(path: str, lang: str, force: bool, demo: bool, rows: int, seed: int, as_of) -> None:
-    """Create the standard tracking workbook WORKBOOK (.xlsx).
+@click.option("--into", "into", is_flag=True,
+              help="WORKBOOK already exists (.xlsx/.xlsm): add the xltrack sheets to it, keeping "
+                   "everything else byte for byte (a backup is kept).")
+@click.option("--macro", is_flag=True,
+              help="Write a macro-enabled WORKBOOK.xlsm with Refresh buttons (Excel + xlwings).")
+@click.option("--python", "python", metavar="PATH", default=None,
+              help="With --macro: the Python interpreter the Refresh button runs (see docs/excel-button.md).")
+@click.option("--no-backup", is_flag=True, help="With --into: do not keep a backup copy.")
+def command(path: str, lang: str, force: bool, demo: bool, rows: int, seed: int, as_of,
+            into: bool, macro: bool, python: str | None, no_backup: bool) -> None:
+    """Create the standard tracking workbook WORKBOOK (.xlsx, or .xlsm with --macro).
 
     \b
     Sheets: Projects, Activities, Payments (where people type), Config (stages,
     thresholds, owners, activity types), Guide, and the summary sheets a refresh fills.
     Refuses to overwrite an existing file without --force (exit code 5).
+
+    \b
+    Examples:
+      xltrack init pipeline.xlsx                 # the standard workbook, zh
+      xltrack init --lang en pipeline.xlsx       # English sheet names and headers
+      xltrack init --demo --rows 200 demo.xlsx   # realistic demo data
+      xltrack init --macro team.xlsm             # with Refresh buttons for Excel
+      xltrack init --into our-crm.xlsx           # add the xltrack sheets to your workbook
     """
     from ..build.api import init
 
+    if into and (demo or macro or force):
+        raise click.UsageError("--into cannot be combined with --demo, --macro or --force")
     out = init(path, lang=lang, force=force, demo=demo, rows=rows, seed=seed,
-               as_of=resolve_as_of(as_of) if demo else as_of)
-    if demo:
+               as_of=resolve_as_of(as_of) if demo else as_of, into=into, macro=macro,
+               python=python, backup=not no_backup)
+    if into:
+        click.echo(pick(lang, "已在 {p} 中加入 xltrack 工作表", "Added the xltrack sheets to {p}", p=out))
+    elif demo:
         click.echo(pick(lang, "已创建 {p}（演示数据：{n} 个项目）", "Created {p} (demo data: {n} projects)",
                         p=out, n=rows))
     else:

@@ -27,7 +27,7 @@ from .options import as_of_option, resolve_as_of, workbook_argument
 def command(path: str, fmt: str, as_of, period: str, output: Path | None) -> None:
     """Report lights, stall reasons and KPIs of WORKBOOK (nothing is written to it)."""
     from ..compute.api import report
-    from ..report import to_html, to_json, to_table
+    from ..formats import to_html, to_json, to_table
 
     results = report(path, as_of=resolve_as_of(as_of), period=period)
     text = {"table": to_table, "json": to_json, "html": to_html}[fmt](results)

@@ -62,6 +62,6 @@ class Results:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as the documented JSON object (docs/report-json.md)."""
-        from ..report.json_out import to_dict
+        from ..formats.json_out import to_dict
 
         return to_dict(self)
