@@ -52,9 +52,12 @@ def test_excel_authored_dashboard_keeps_every_part_through_adopt_and_refresh(sha
                  "xl/timelines/timeline1.xml", "xl/media/image1.jpeg", "customXml/item14.xml",
                  "xl/sharedStrings.xml", "xl/connections.xml", "xl/charts/style1.xml"):
         assert after[name] == original[name]
-    # the original sheets keep their order, and the xltrack sheets follow
+    # the original sheets keep their order, and the xltrack sheets follow; no added sheet is
+    # selected (two selected tabs would group the sheets in Excel)
     with zipfile.ZipFile(refreshed) as z:
         wb = z.read("xl/workbook.xml").decode()
+        added_sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet") and n not in original]
+        assert added_sheets and not any(b"tabSelected" in z.read(n) for n in added_sheets)
     assert wb.index('name="Dashboard"') < wb.index('name="Dashboard (2)"') < wb.index('name="项目跟踪"')
 
 

@@ -101,6 +101,8 @@ def sheet_xml(xml: bytes, styles: StyleMap, sst: list[str]) -> bytes:
         return f"<c{tag}>{body}</c>" if body is not None else f"<c{tag}/>"
 
     text = re.sub(r"<c(\s[^>]*?)(?:/>|>(.*?)</c>)", cell, text, flags=re.S)
+    # the target keeps its own selected tab: two selected tabs would group the sheets in Excel
+    text = re.sub(r'(<sheetView\b[^>]*?)\stabSelected="(?:1|true)"', r"\1", text)
     text = re.sub(r'(<(?:row|col)\b[^>]*?\s(?:s|style)=")(\d+)"',
                   lambda m: f'{m.group(1)}{styles.xf(int(m.group(2)))}"', text)
     text = re.sub(r'(<cfRule\b[^>]*?\sdxfId=")(\d+)"', lambda m: f'{m.group(1)}{styles.dxf(int(m.group(2)))}"', text)
