@@ -169,6 +169,9 @@ def add_sheet_entries(workbook_xml: bytes, wb_rels: list[Rel], ct: bytes, app: b
     """Register new worksheets ``(name, hidden)``: returns the updated workbook part, rels,
     content types, app properties and the new sheets' refs (with their part names)."""
     p = element_prefix(workbook_xml, "sheets")
+    # the relationships prefix the workbook already declares (Excel: "r"), else a local declaration
+    m = re.search(rb'xmlns:(\w+)="' + re.escape(REL_NS.encode()) + rb'"', workbook_xml[:4000])
+    rp, decl = (m.group(1).decode(), "") if m else ("r", f' xmlns:r="{REL_NS}"')
     next_id = max([s.sheet_id for s in existing] or [0]) + 1
     refs: list[SheetRef] = []
     frag = []
@@ -181,7 +184,7 @@ def add_sheet_entries(workbook_xml: bytes, wb_rels: list[Rel], ct: bytes, app: b
         refs.append(ref)
         next_id += 1
         state = ' state="hidden"' if hidden else ""
-        frag.append(f'<{p}sheet xmlns:r="{REL_NS}" name="{esc(name)}" sheetId="{ref.sheet_id}"{state} r:id="{rid}"/>')
+        frag.append(f'<{p}sheet{decl} name="{esc(name)}" sheetId="{ref.sheet_id}"{state} {rp}:id="{rid}"/>')
         ct = ct_add_override(ct, part, CT_WORKSHEET)
     workbook_xml = insert_before_close(workbook_xml, "sheets", "".join(frag))
     if app is not None:
