@@ -143,11 +143,17 @@ def test_closed_rows_are_green_and_never_stalled(stage):
     assert r["light"] == "green" and r["reasons"] == []
 
 
-def test_won_row_keeps_an_overdue_collection_as_information_only():
+@pytest.mark.parametrize("stage", ["won", "hold"])
+def test_an_overdue_collection_turns_a_closed_row_red_without_stall_reasons(stage):
+    """Collections are not a stall: a won deal is exactly where an installment falls late."""
     pay = [dict(project_id="P-0001", planned_date=ago(15), planned_amount=300_000)]
-    r = one(healthy(stage="won", contract_signed=ago(40)), payments=pay)
-    assert r["light"] == "green"
+    row = healthy(stage=stage, contract_signed=ago(40), created=ago(400), next_step_due=ago(90))
+    r = one(row, payments=pay)
+    assert r["light"] == "red"
     assert r["reasons"] == ["回款逾期 15 天"] and r["reason_codes"] == ["payment_overdue"]
+    collected = [dict(project_id="P-0001", planned_date=ago(15), planned_amount=300_000,
+                      actual_date=ago(14), actual_amount=300_000)]
+    assert one(row, payments=collected)["light"] == "green"
 
 
 @pytest.mark.parametrize("created, light, text", [

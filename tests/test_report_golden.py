@@ -18,7 +18,7 @@ import pytest
 from tests.support.tables_factory import make_tables
 from xltrack.compute.api import compute
 from xltrack.issues import make_issue
-from xltrack.report import to_html, to_json, to_table
+from xltrack.formats import to_html, to_json, to_table
 
 GOLDEN = Path(__file__).parent / "golden"
 D1, D2 = dt.date(2026, 11, 16), dt.date(2026, 11, 27)

@@ -323,15 +323,17 @@ def project_rules(projects: pd.DataFrame, activities: pd.DataFrame, pipeline: Pi
             m = in_s & empty
             R.add(m, "gate", YELLOW, t("gate").format(label=_field_label(f, lang)))
 
-    # overdue collections: red on live rows, informational (green) on closed rows
+    # overdue collections raise the light on every row: they are not a stall (a won deal is
+    # exactly where an installment falls late), so closed rows keep this one reason and its red
+    pay_late = np.zeros(n, dtype=bool)
     if payment_overdue is not None and len(payment_overdue):
         od = lookup(ids, payment_overdue).astype("float64").to_numpy()
-        has = ~np.isnan(od) & ids.notna().to_numpy()
-        texts = [t("payment_overdue").format(n=_days_text(lang, int(od[p]))) for p in np.flatnonzero(has)]
-        R.add(has, "payment_overdue", np.where(live, RED, GREEN), texts)
+        pay_late = ~np.isnan(od) & ids.notna().to_numpy()
+        texts = [t("payment_overdue").format(n=_days_text(lang, int(od[p]))) for p in np.flatnonzero(pay_late)]
+        R.add(pay_late, "payment_overdue", RED, texts)
 
     level, reasons, codes = R.fold()
-    level = np.where(live, level, GREEN)
+    level = np.where(live, level, np.where(pay_late, RED, GREEN))
     sep = "；" if lang == "zh" else "; "
     return pd.DataFrame({
         "id": ids,
