@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from tests.support.libreoffice import convert
+from tests.support.package_check import problems
 from tests.support.xlsx_compare import changed_parts, parts
 from xltrack.backends.file.adopt import adopt
 from xltrack.errors import OutputError
@@ -59,6 +60,7 @@ def test_excel_authored_dashboard_keeps_every_part_through_adopt_and_refresh(sha
         added_sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet") and n not in original]
         assert added_sheets and not any(b"tabSelected" in z.read(n) for n in added_sheets)
     assert wb.index('name="Dashboard"') < wb.index('name="Dashboard (2)"') < wb.index('name="项目跟踪"')
+    assert problems(adopted) == [] and problems(refreshed) == []
 
 
 def test_the_adopted_workbook_opens_in_libreoffice_with_computed_columns(shared_fixtures, tmp_path):
@@ -83,6 +85,7 @@ def test_a_workbook_with_vba_keeps_its_vba_project(tmp_path: Path):
     assert parts(refreshed)["xl/vbaProject.bin"] == parts(src)["xl/vbaProject.bin"]
     ct = parts(refreshed)["[Content_Types].xml"]
     assert b"macroEnabled" in ct
+    assert problems(refreshed) == []
 
 
 def test_a_sheet_xltrack_would_overwrite_is_refused(tmp_path: Path):

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
+from tests.support.package_check import problems
 from tests.support.xlsx_compare import cell_dump, changed_parts, parts
 from xltrack.backends.file import apply_plan
 from xltrack.backends.file.styles import StyleBook
@@ -98,6 +99,7 @@ def test_only_owned_parts_change_and_user_cells_keep_value_and_style(rich: Path,
     assert after.pop(("Projects", "A5"))[0] == "P-0009"
     before.pop(("Projects", "A5"), None)
     assert after == before
+    assert problems(rich) == [] and problems(out) == []
 
 
 def test_values_are_typed_and_text_never_becomes_a_formula(rich: Path, tmp_path: Path):
@@ -206,3 +208,21 @@ def test_a_formula_typed_into_a_computed_column_is_replaced_and_calc_chain_dropp
     assert "xl/calcChain.xml" not in after and b"calcChain" not in after["xl/_rels/workbook.xml.rels"]
     assert b"calcChain" not in after["[Content_Types].xml"]
     assert openpyxl.load_workbook(out)["Projects"]["F3"].value == "=1+1"   # our text, not a formula
+
+
+def test_the_package_checker_finds_what_excel_refuses(rich: Path, tmp_path: Path):
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(rich) as z, zipfile.ZipFile(bad, "w") as out:
+        for n in z.namelist():
+            data = z.read(n)
+            if n == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="A2"', b'<c r="Z2"', 1)
+            if n == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rId77" Type="x" Target="nothere.xml"/>'
+                                    b"</Relationships>")
+            out.writestr(n, data)
+        out.writestr("xl/orphan.bin", b"\0")
+    found = problems(bad)
+    assert "xl/worksheets/sheet1.xml: cell B2 out of order in row 2" in found
+    assert "dangling relationship in xl/_rels/workbook.xml.rels: nothere.xml" in found
+    assert "no content type: xl/orphan.bin" in found

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from tests.support.libreoffice import convert
+from tests.support.package_check import problems
 from tests.support.xlsx_compare import cell_dump, changed_parts, parts
 from xltrack.backends.file.package import Package
 from xltrack.backends.file.workbook_parts import WorkbookInfo
@@ -75,6 +76,7 @@ def test_refresh_changes_only_what_xltrack_owns(refreshed):
     diff = {k for k in a.keys() | b.keys() if a.get(k) != b.get(k)}
     assert {k for k in diff if not (k[0] == "项目跟踪" and k[1].startswith("A"))} == set()
     assert all(a.get(k, (None,))[0] is None and str(b[k][0]).startswith("P-") for k in diff)
+    assert problems(once) == []
 
 
 def test_refresh_twice_then_nothing_changes(refreshed, tmp_path: Path):
@@ -199,6 +201,7 @@ def test_the_refresh_button_and_vba_project_survive_refreshes(refreshed, tmp_pat
         rels = after["xl/worksheets/_rels/" + names[sheet].rsplit("/", 1)[1] + ".rels"].decode()
         assert vml.rsplit("/", 1)[1] in rels
         assert b"<legacyDrawing " in after[names[sheet]]
+    assert problems(xlsm) == []
 
 
 def test_output_with_another_extension_is_refused(refreshed, tmp_path: Path):
@@ -229,3 +232,4 @@ def test_a_pivot_table_added_by_libreoffice_survives_refresh(refreshed, tmp_path
     assert changed <= allowed, changed - allowed
     assert all(after[n] == before[n] for n in pivot_parts)
     assert after[names["Pivot"]] == before[names["Pivot"]]
+    assert problems(book) == []
