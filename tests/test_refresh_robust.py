@@ -16,6 +16,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.package_check import problems
 from tests.support.xlsx_compare import cell_dump
 from tests.test_refresh import AS_OF, ROOT, demo_book
 from xltrack.backends.safe_write import BACKUP_DIR
@@ -90,6 +91,7 @@ def test_refresh_never_changes_a_user_cell(tmp_path_factory, rows, extra):
     wb.close()
     before = cell_dump(book)
     refresh(book, as_of=AS_OF, backup=False)
+    assert problems(book) == []
     after = cell_dump(book, sheets=["Projects", "Activities"])
     owned = {c.label("en") for c in sheet.owned_columns}
     ws2 = openpyxl.load_workbook(book, read_only=True)["Projects"]
