@@ -137,3 +137,16 @@ def test_validator_reports_exactly_the_planted_mistakes(tmp_path):
             if m.code:
                 planted.add((sheet.name(lang), cell, m.code))
         assert found == planted, lang
+
+
+def test_company_names_stay_distinct_beyond_the_pool_of_combinations():
+    """A 50,000-project demo (benchmarks) once looped forever looking for unused names."""
+    import random
+
+    from xltrack.build import demo_names as N
+    from xltrack.build.demo_data import _companies
+
+    pool = len(N.CITIES) * len(N.CORES) * len(N.INDUSTRIES) * len(N.SUFFIXES)
+    n = pool + 500
+    names = _companies(random.Random(3), n)
+    assert len(names) == n == len(set(names))

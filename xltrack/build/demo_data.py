@@ -68,13 +68,24 @@ def _owners(rng: random.Random) -> list[Owner]:
 
 
 def _companies(rng: random.Random, n: int) -> list[str]:
+    """``n`` distinct company names. Random picks first; once the pool of combinations runs short
+    (large demos), a branch number keeps names distinct ("…有限公司（第3分公司）"), so any ``n``
+    terminates."""
+    pool = len(N.CITIES) * len(N.CORES) * len(N.INDUSTRIES) * len(N.SUFFIXES)
     seen: set[str] = set()
     out: list[str] = []
-    while len(out) < n:
+    tries = 0
+    while len(out) < n and tries < 4 * min(n, pool):
+        tries += 1
         name = rng.choice(N.CITIES) + rng.choice(N.CORES) + rng.choice(N.INDUSTRIES) + rng.choice(N.SUFFIXES)
         if name not in seen:
             seen.add(name)
             out.append(name)
+    branch = 1
+    while len(out) < n:
+        branch += 1
+        for base in list(out[: n - len(out)]):
+            out.append(f"{base}（第{branch}分公司）")
     return out
 
 
