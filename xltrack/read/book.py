@@ -32,6 +32,7 @@ back as float (Excel stores no integers); dates as ``datetime.date`` or ``dateti
 """
 from __future__ import annotations
 
+import threading
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -74,6 +75,8 @@ class RawBook:
         self._parts: dict[str, str] | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._pending: dict[str, tuple[Future, Future]] = {}
+        self._local = threading.local()
+        self._thread_books: list[python_calamine.CalamineWorkbook] = []
 
     def _error_cells(self, name: str) -> dict[tuple[int, int], str]:
         try:
@@ -97,8 +100,14 @@ class RawBook:
         return sheet.to_python(skip_empty_area=False) if sheet.start is not None else []
 
     def _values_own(self, name: str) -> list[list[Any]]:
-        # one CalamineWorkbook per thread: the object is not shared across threads
-        return self._values(name, python_calamine.CalamineWorkbook.from_path(str(self.path)))
+        # One CalamineWorkbook per thread (the object is not shared across threads), opened once
+        # per thread rather than once per sheet: opening parses the shared strings again
+        # (18 ms at 10,000 projects, 48 ms at 50,000).
+        wb = getattr(self._local, "wb", None)
+        if wb is None:
+            wb = self._local.wb = python_calamine.CalamineWorkbook.from_path(str(self.path))
+            self._thread_books.append(wb)
+        return self._values(name, wb)
 
     @staticmethod
     def _put_errors(rows: list[list[Any]], errors: dict[tuple[int, int], str]) -> list[list[Any]]:
@@ -142,6 +151,9 @@ class RawBook:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        for wb in self._thread_books:
+            wb.close()
+        self._thread_books.clear()
         self._wb.close()
 
     def __enter__(self) -> "RawBook":
