@@ -18,7 +18,10 @@ from typing import Any
 
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384
 FORMAT_KEYS = ("color", "font.color", "font.bold", "font.italic", "font.size", "number_format",
-               "wrap_text", "horizontal_alignment", "vertical_alignment")
+               "wrap_text", "horizontal_alignment", "vertical_alignment", "border")
+# What a conditional-format rule can set, as xlwings names it -> the static key it overrides.
+RULE_KEYS = {"fill_color": "color", "font_color": "font.color", "font_bold": "font.bold",
+             "font_italic": "font.italic"}
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,11 @@ class Book(_Counted):
                             sh.fmt["font.bold"][rc] = True
                         if c.font.color is not None and isinstance(c.font.color.rgb, str):
                             sh.fmt["font.color"][rc] = "#" + c.font.color.rgb[-6:].upper()
+                    if c.border is not None and c.border.left is not None and c.border.left.style:
+                        sh.fmt["border"][rc] = "continuous"
             sh.merges = [str(m) for m in ws.merged_cells.ranges]
+            for _ in getattr(ws, "_charts", []):        # the file's native charts, as Excel holds them
+                sh._charts._list.append(Chart(book, sh._charts, (0, 0, 0, 0)))
         book.calls.clear()
         return book
 
@@ -236,10 +243,12 @@ class Sheets(_Counted):
 
 
 class Sheet(_Counted):
-    __slots__ = ("_name", "cells", "fmt", "merges", "col_widths", "row_heights", "_charts", "_visible")
+    __slots__ = ("_name", "cells", "fmt", "merges", "col_widths", "row_heights", "_charts", "_visible",
+                 "rules")
 
     def __init__(self, book, name):
         self._book, self._name = book, name
+        self.rules: list[Rule] = []          # conditional formats, highest priority first
         self.cells: dict[tuple[int, int], Any] = {}
         self.fmt: dict[str, dict[tuple[int, int], Any]] = {k: {} for k in FORMAT_KEYS}
         self.merges: list[str] = []
@@ -264,11 +273,25 @@ class Sheet(_Counted):
     def charts(self):
         self._hit("charts"); return self._charts
 
+    def effective(self, key: str, rc: tuple[int, int]) -> Any:
+        """What a user sees (test helper): the static format, overridden by the conditional-format
+        rules that apply to the cell and match its value, lowest priority first."""
+        v = self.fmt[key].get(rc)
+        for rule in reversed(self.rules):
+            if rc in rule.cells and rule.matches(self.cells.get(rc)):
+                for name, k in RULE_KEYS.items():
+                    if k == key and rule.style.get(name) is not None:
+                        v = rule.style[name]
+        return v
+
     def range(self, cell1, cell2=None):
         self._hit("range")
         if isinstance(cell1, str):
             assert cell2 is None
             return Range(self._book, self, parse_address(cell1))
+        if isinstance(cell2, Range):               # xlwings: the bottom-right cell as a Range
+            assert cell2._sheet is self
+            cell2 = cell2.areas[0][2:]
         r1, c1 = cell1
         r2, c2 = cell2 if cell2 is not None else cell1
         return Range(self._book, self, [(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))])
@@ -306,15 +329,16 @@ class Font(_Counted):
 
 
 class Range(_Counted):
-    __slots__ = ("_sheet", "areas", "_err_to_str")
+    __slots__ = ("_sheet", "areas", "_err_to_str", "_ndim")
 
-    def __init__(self, book, sheet, areas, err_to_str=False):
-        self._book, self._sheet, self.areas, self._err_to_str = book, sheet, areas, err_to_str
+    def __init__(self, book, sheet, areas, err_to_str=False, ndim=None):
+        self._book, self._sheet, self.areas, self._err_to_str, self._ndim = book, sheet, areas, err_to_str, ndim
 
     def options(self, convert=None, **kw):
         self._hit("options")
-        assert convert is None and set(kw) <= {"err_to_str"}, kw
-        return Range(self._book, self._sheet, self.areas, err_to_str=kw.get("err_to_str", False))
+        assert convert is None and set(kw) <= {"err_to_str", "ndim"} and kw.get("ndim") in (None, 1, 2), kw
+        return Range(self._book, self._sheet, self.areas, err_to_str=kw.get("err_to_str", False),
+                     ndim=kw.get("ndim"))
 
     def _read(self, v):
         if isinstance(v, Formula):
@@ -340,6 +364,8 @@ class Range(_Counted):
         r1, c1, r2, c2 = self._one()
         get = lambda r, c: self._read(self._sheet.cells.get((r, c)))
         grid = [[get(r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        if self._ndim == 2:
+            return grid
         if r1 == r2 and c1 == c2:
             return grid[0][0]
         if r1 == r2:
@@ -364,10 +390,21 @@ class Range(_Counted):
                 else:
                     self._sheet.cells[(r1 + i, c1 + j)] = stored
 
-    def clear_contents(self):
-        self._hit("clear_contents")
-        for rc in self._cells():
-            self._sheet.cells.pop(rc, None)
+    def clear_formats(self):
+        """Excel's Range.ClearFormats. Conditional formats are modelled as surviving it (the
+        conservative reading: the backend clears them explicitly with conditional_formats.clear)."""
+        self._hit("clear_formats")
+        for d in self._sheet.fmt.values():
+            for rc in self._cells():
+                d.pop(rc, None)
+
+    @property
+    def conditional_formats(self):
+        self._hit("conditional_formats"); return ConditionalFormats(self._book, self)
+
+    @property
+    def borders(self):
+        self._hit("borders"); return Borders(self._book, self)
 
     def _set_fmt(self, key, v):
         d = self._sheet.fmt[key]
@@ -434,23 +471,20 @@ class Range(_Counted):
                 self._sheet.row_heights[r] = h
 
     def merge(self, across=False):
+        """Excel's Range.Merge; with ``across`` each row of the range becomes its own merged cell."""
         self._hit("merge")
         from xltrack.backends.live.paint import area
-        self._sheet.merges.append(area(*self._one()))
+        r1, c1, r2, c2 = self._one()
+        rows = [(r, r) for r in range(r1, r2 + 1)] if across else [(r1, r2)]
+        for a, b in rows:
+            if (a, c1) != (b, c2):
+                self._sheet.merges.append(area(a, c1, b, c2))
 
     @property
     def last_cell(self):
         self._hit("last_cell")
         r1, c1, r2, c2 = self._one()
         return Range(self._book, self._sheet, [(r2, c2, r2, c2)])
-
-    @property
-    def row(self):
-        self._hit("row"); return self.areas[0][0]
-
-    @property
-    def column(self):
-        self._hit("column"); return self.areas[0][1]
 
     def resize(self, row_size=None, column_size=None):
         self._hit("resize")
@@ -473,6 +507,73 @@ class Range(_Counted):
     top = property(lambda s: (s._hit("top"), s._pts("top"))[1])
     width = property(lambda s: (s._hit("width"), s._pts("width"))[1])
     height = property(lambda s: (s._hit("height"), s._pts("height"))[1])
+
+
+class Borders(_Counted):
+    """``Range.borders``: only ``line_style`` (edges + inside lines of every area, thin, automatic
+    colour: what Excel's ``Borders.LineStyle = xlContinuous`` draws)."""
+    __slots__ = ("_rng",)
+
+    def __init__(self, book, rng):
+        self._book, self._rng = book, rng
+
+    @property
+    def line_style(self):
+        self._hit("line_style"); return self._rng._get_fmt("border")
+
+    @line_style.setter
+    def line_style(self, v):
+        self._hit("line_style")
+        if v not in (None, "continuous", "dash", "dash_dot", "dash_dot_dot", "dot", "double", "slant_dash_dot"):
+            raise ValueError(v)
+        self._rng._set_fmt("border", v)
+
+
+@dataclass
+class Rule:
+    """One conditional-format rule of type cell value = text (all the backend uses)."""
+    cells: set
+    text: str
+    style: dict
+
+    def matches(self, value: Any) -> bool:
+        # Excel compares text case-insensitively; a number never equals a text operand.
+        return isinstance(value, str) and value.casefold() == self.text.casefold()
+
+
+class ConditionalFormats(_Counted):
+    """``Range.conditional_formats`` (xlwings >= 0.37.5): ``add_cell_value`` and ``clear``.
+
+    Like xlwings, a new rule goes to the top of the priority order, and ``clear`` removes the
+    rules from the range only (a rule that also covers other cells keeps those)."""
+    __slots__ = ("_rng",)
+
+    def __init__(self, book, rng):
+        self._book, self._rng = book, rng
+
+    def add_cell_value(self, operator, formula1, formula2=None, *, fill_color=None, font_color=None,
+                       font_bold=None, font_italic=None, stop_if_true=False):
+        self._hit("add_cell_value")
+        from xlwings.main import CONDITIONAL_FORMAT_OPERATORS
+        assert operator in CONDITIONAL_FORMAT_OPERATORS and formula2 is None and not stop_if_true
+        if operator != "equal_to":
+            raise NotImplementedError("the fake models cell value = text only")
+        m = re.fullmatch(r'="((?:[^"]|"")*)"', formula1)
+        if not m:                       # a bare word would be read as a name or a number
+            raise ValueError(f"formula1 must be a quoted text formula, got {formula1!r}")
+        for c in (fill_color, font_color):
+            Range._check_color(c)
+        style = {"fill_color": fill_color, "font_color": font_color, "font_bold": font_bold,
+                 "font_italic": font_italic}
+        self._rng._sheet.rules.insert(0, Rule(set(self._rng._cells()), m.group(1).replace('""', '"'), style))
+
+    def clear(self):
+        self._hit("clear")
+        sheet = self._rng._sheet
+        gone = set(self._rng._cells())
+        for rule in sheet.rules:
+            rule.cells -= gone
+        sheet.rules[:] = [r for r in sheet.rules if r.cells]
 
 
 class Charts(_Counted):

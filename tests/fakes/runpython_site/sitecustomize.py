@@ -31,7 +31,7 @@ if _src:
         projects = _book._sheets._list[0]
         state = {"caller_used": bool(_used), "alerts": _book._app.alerts,
                  "status_bar": _book._app._status, "sheets": _book.sheet_names(),
-                 "red_fills_on_projects": sum(1 for v in projects.fmt["color"].values() if v == "#FFC7CE"),
+                 "red_fills_on_projects": sum(1 for rc in set(projects.cells) if projects.effective("color", rc) == "#FFC7CE"),
                  "calls": sum(_book.calls.values()), "status_history": _book._app.status_history}
         with open(out, "w", encoding="utf-8") as f:
             json.dump(state, f, ensure_ascii=False)

@@ -2,11 +2,11 @@
 
 Used by the Refresh button (:mod:`xltrack.excel`). Everything goes through a small, declared set
 of xlwings attributes (:data:`XLWINGS_API`, checked against the installed xlwings by a test) and
-in bulk: one ``.value`` assignment per contiguous block, one ``.color``/format assignment per
-colour over a multi-area address (≤ 255 characters, Excel's limit for ``Range("…")``), never a
-COM call per cell.
+in bulk, with a call count bounded by the workbook's layout, not by its row count: one ``.value``
+assignment per block, formats per attribute value over rectangles, per-row colours of the light
+and payment-status columns as conditional-format rules keyed on the text (see ``apply.py``).
 
-* :func:`apply_plan_to_book` — ``(book, plan, progress=None, *, grids=None)``
+* :func:`apply_plan_to_book` — ``(book, plan, progress=None, *, grids=None, sheets=None)``
 * :func:`refresh_book` — ``(book, *, as_of=None) -> dict`` (read → normalize → compute → plan → apply)
 """
 from __future__ import annotations
@@ -21,9 +21,12 @@ XLWINGS_API: dict[str, set[str]] = {
     "Sheets": {"add", "count"},        # plus iteration and [index/name]
     "Sheet": {"name", "range", "used_range", "clear", "charts", "visible"},
     "Range": {"value", "color", "number_format", "font", "wrap_text", "horizontal_alignment",
-              "vertical_alignment", "column_width", "row_height", "merge", "last_cell", "row",
-              "column", "options", "resize", "left", "top", "width", "height", "clear_contents"},
+              "vertical_alignment", "column_width", "row_height", "merge", "last_cell",
+              "options", "resize", "left", "top", "width", "height", "clear_formats",
+              "conditional_formats", "borders"},
     "Font": {"color", "bold", "italic", "size"},
+    "Borders": {"line_style"},
+    "ConditionalFormats": {"add_cell_value", "clear"},   # xlwings >= 0.37.5 (BSD part)
     "Charts": {"add", "count"},        # plus iteration
     "Chart": {"chart_type", "set_source_data", "title", "delete"},
 }

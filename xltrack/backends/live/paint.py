@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Hashable, Iterable
+from typing import Any, Callable, Hashable, Iterable
 
 MAX_ADDRESS = 255          # Excel refuses longer Range("…") strings
 
@@ -22,6 +22,19 @@ def col_letter(c: int) -> str:
 def area(r1: int, c1: int, r2: int, c2: int) -> str:
     a = f"{col_letter(c1)}{r1}"
     return a if (r1, c1) == (r2, c2) else f"{a}:{col_letter(c2)}{r2}"
+
+
+def parse_area(a: str) -> tuple[int, int, int, int]:
+    """"B4:C6" -> (4, 2, 6, 3); "B4" -> (4, 2, 4, 2)."""
+    ends = []
+    for e in a.replace("$", "").split(":"):
+        letters = e.rstrip("0123456789")
+        col = 0
+        for ch in letters.upper():
+            col = col * 26 + ord(ch) - 64
+        ends.append((int(e[len(letters):]), col))
+    (r1, c1), (r2, c2) = ends[0], ends[-1]
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +72,28 @@ def rectangles(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, in
         out.append((r1, s, r2, p))
     out.sort(key=lambda t: (t[1], t[0]))
     return out
+
+
+def bridged_rectangles(cells: Iterable[tuple[int, int]], free: Callable[[int, int], bool]
+                       ) -> list[tuple[int, int, int, int]]:
+    """Like :func:`rectangles`, but a vertical run may also cover the cells between two of
+    ``cells`` when all of them are ``free`` (empty and unstyled: a number format, bold or an
+    alignment there is invisible). So a column of numbers with blanks is one rectangle, not one
+    per run, and the count no longer grows with the rows."""
+    by_col: dict[int, list[int]] = defaultdict(list)
+    for r, c in cells:
+        by_col[c].append(r)
+    filled: list[tuple[int, int]] = []
+    for c, rows in by_col.items():
+        rows.sort()
+        prev = rows[0]
+        filled.append((prev, c))
+        for r in rows[1:]:
+            if r > prev + 1 and all(free(g, c) for g in range(prev + 1, r)):
+                filled.extend((g, c) for g in range(prev + 1, r))
+            filled.append((r, c))
+            prev = r
+    return rectangles(filled)
 
 
 def addresses(rects: list[tuple[int, int, int, int]]) -> list[str]:

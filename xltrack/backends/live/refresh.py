@@ -1,7 +1,7 @@
 """``refresh_book``: the whole refresh against an open workbook (the Excel button's work).
 
 Reads each input sheet with ONE range read (A1 to the used range's last cell, so the grid is
-padded from A1 exactly like the file reader's), then runs the same pipeline as ``xltrack
+padded from A1 exactly like the file reader's; five calls per sheet, sheet names read once), then runs the same pipeline as ``xltrack
 refresh`` — ``tables_from_grids`` → ``compute`` → ``make_plan`` — and applies the plan live.
 """
 from __future__ import annotations
@@ -15,21 +15,29 @@ from ...i18n import pick
 INPUT_SHEETS = ("projects", "activities", "payments", "config", "history")
 
 
-def read_grids(book, names: list[str] | None = None) -> dict[str, list[list[Any]]]:
-    """Sheet name → 2-D values, for the sheets xltrack reads (all sheets when ``names`` is None)."""
+def read_grids(book, names: list[str] | None = None, *, sheets: dict[str, Any] | None = None
+               ) -> dict[str, list[list[Any]]]:
+    """Sheet name → 2-D values, for the sheets xltrack reads (all sheets when ``names`` is None).
+
+    Five calls per sheet: ``range((1, 1), used_range.last_cell)`` padded from A1 like the file
+    reader, ``options(ndim=2)`` so one cell or one row still comes back as a list of rows.
+    """
     from ...normalize.sheets import find_sheets
-    sheets = {sh.name: sh for sh in book.sheets}
+    sheets = sheets if sheets is not None else sheets_by_name(book)
     if names is None:
         where = find_sheets(list(sheets))
         names = [where[k] for k in INPUT_SHEETS if k in where]
     grids: dict[str, list[list[Any]]] = {n: [] for n in sheets}    # every name, in book order
     for name in names:
         sh = sheets[name]
-        last = sh.used_range.last_cell
-        rows, cols = last.row, last.column
-        value = sh.range((1, 1), (rows, cols)).options(err_to_str=True).value
-        grids[name] = _errors(_two_d(value, rows, cols))
+        value = sh.range((1, 1), sh.used_range.last_cell).options(ndim=2, err_to_str=True).value
+        grids[name] = _errors([list(r) for r in value])
     return grids
+
+
+def sheets_by_name(book) -> dict[str, Any]:
+    """Name → sheet, in book order (one ``name`` read per sheet)."""
+    return {sh.name: sh for sh in book.sheets}
 
 
 # Excel's error values, as xlwings returns them with err_to_str=True (xlwings/_xlwindows.py).
@@ -48,17 +56,6 @@ def _errors(grid: list[list[Any]]) -> list[list[Any]]:
     return grid
 
 
-def _two_d(value: Any, rows: int, cols: int) -> list[list[Any]]:
-    """xlwings returns a scalar for one cell and a flat list for one row/column: make it 2-D."""
-    if rows == 1 and cols == 1:
-        return [[value]]
-    if rows == 1:
-        return [list(value)]
-    if cols == 1:
-        return [[v] for v in value]
-    return [list(r) for r in value]
-
-
 def refresh_book(book, *, as_of: dt.date | None = None,
                  progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Refresh the open ``book`` in place; return the summary (counts of lights, issues, seconds).
@@ -75,14 +72,15 @@ def refresh_book(book, *, as_of: dt.date | None = None,
     app = book.app
     say = progress or (lambda msg: setattr(app, "status_bar", msg))
     say("xltrack: 读取 / reading…")
-    grids = read_grids(book)
+    sheets = sheets_by_name(book)
+    grids = read_grids(book, sheets=sheets)
     tables = tables_from_grids(grids, as_of=as_of, source=None)
     lang = tables.lang
     say(pick(lang, "xltrack：计算中…", "xltrack: computing…"))
     results = compute(tables, as_of)
     plan = make_plan(tables, results)
     apply_plan_to_book(book, plan, progress=lambda m: say(pick(lang, "xltrack：写入 ", "xltrack: writing ") + m),
-                       grids=grids)
+                       grids=grids, sheets=sheets)
     summary = {k: v for k, v in plan.summary.items()}
     summary.update(lang=lang, as_of=as_of.isoformat(), seconds=round(time.perf_counter() - t0, 2),
                    issues=len(tables.issues))
