@@ -21,7 +21,6 @@ from ..tables import SheetInfo
 from . import columns as C
 from .headers import HeaderMap
 from .lookup import activity_type_resolver, owner_resolver, stage_resolver
-from .text import nfkc
 from .values import is_error
 
 _P_ID = re.compile(r"^\s*P-?(\d+)\s*$", re.IGNORECASE)
@@ -45,11 +44,16 @@ def col_index(letters: str) -> int:
 
 
 def _columns_of(rows: list[list[Any]], wanted: list[int]) -> dict[int, list[Any]]:
-    """The wanted (1-based) columns of the data rows, as lists. One comprehension per column is
-    7× faster than ``zip(*rows)`` on 100,000 rows; ragged rows (live Excel grids) are padded."""
+    """The wanted (1-based) columns of the data rows, as sequences. When most of a uniform grid's
+    columns are wanted, ``zip(*rows)`` transposes it in one C pass (0.16 s for 500,000 × 6 cells,
+    against 0.30 s for one ``itemgetter`` map per column); when few are wanted (a wide sheet),
+    one map per wanted column. Ragged rows (live Excel grids) are padded."""
     lengths = set(map(len, rows))
-    if len(lengths) <= 1 and all(ci <= min(lengths, default=0) for ci in wanted):
-        return {ci: list(map(itemgetter(ci - 1), rows)) for ci in wanted}  # C-level, 2× faster
+    if len(lengths) == 1 and all(ci <= min(lengths) for ci in wanted):
+        if 2 * len(set(wanted)) >= min(lengths):   # most columns: one transpose (C-level)
+            every = list(zip(*rows))
+            return {ci: every[ci - 1] for ci in wanted}
+        return {ci: list(map(itemgetter(ci - 1), rows)) for ci in wanted}
     return {ci: [r[ci - 1] if len(r) >= ci else None for r in rows] for ci in wanted}
 
 
@@ -141,11 +145,11 @@ class SheetFrameBuilder:
         elif ctype == "activity_type":
             texts, out = C.lookup_column(raw, self.types, "unknown-activity-type", problems,
                                          keep_unknown=False)
-        elif ctype == "id":  # full-width ＰＯ－１ and P-1 are the same ID
-            texts = out = [t if t is None or t.isascii() else nfkc(t) for t in C.text_column(raw, problems)]
+        elif ctype == "id":
+            texts = out = C.id_array(raw, problems)
         else:
-            texts = out = C.text_column(raw, problems)
-        mask = np.asarray(texts, dtype=object) != None  # noqa: E711 (elementwise)
+            texts = out = C.text_array(raw, problems)
+        mask = texts != None  # noqa: E711 (elementwise)
         return pd.Series(out, dtype=object), mask
 
     def _issue(self, p: C.Problem, sheet_name: str, ci: int | None, key: str, label: str,
