@@ -41,22 +41,25 @@ def risk_records(ctx: Ctx) -> list[dict]:
     def col(df, key: str) -> list:
         return df[key].tolist() if key in df.columns else [None] * len(df)
 
-    c = {k: col(rp, k) for k in ("light", "id", "_row", "owner", "stage", "amount", "reason_text",
-                                 "idle_days", "days_in_stage")}
-    t = {k: col(tp, k) for k in ("customer", "project", "next_step", "next_step_due")}
-    recs = []
-    for i, light in enumerate(c["light"]):
-        if light not in ("red", "yellow"):
-            continue
-        recs.append({
-            "light": light, "id": S.clean(c["id"][i]), "_row": S.clean(c["_row"][i]),
-            "customer": S.clean(t["customer"][i]), "project": S.clean(t["project"][i]),
-            "owner": S.clean(c["owner"][i]), "stage": S.clean(c["stage"][i]),
-            "amount": S.number(c["amount"][i]), "reasons": S.clean(c["reason_text"][i]),
-            "next_step": S.clean(t["next_step"][i]), "next_step_due": S.clean(t["next_step_due"][i]),
-            "idle_days": S.number(c["idle_days"][i]), "days_in_stage": S.number(c["days_in_stage"][i]),
-            "_order": i,
-        })
+    lights = col(rp, "light")
+    keep = [i for i, light in enumerate(lights) if light in ("red", "yellow")]
+
+    def picked(df, key: str) -> list:          # only the red and yellow rows are cleaned
+        values = col(df, key)
+        return S.clean_list([values[i] for i in keep])
+
+    c = {k: picked(rp, k) for k in ("id", "_row", "owner", "stage", "reason_text")}
+    n = {k: [S.number(v) for v in picked(rp, k)] for k in ("amount", "idle_days", "days_in_stage")}
+    t = {k: picked(tp, k) for k in ("customer", "project", "next_step", "next_step_due")}
+    recs = [{
+        "light": lights[i], "id": c["id"][j], "_row": c["_row"][j],
+        "customer": t["customer"][j], "project": t["project"][j],
+        "owner": c["owner"][j], "stage": c["stage"][j],
+        "amount": n["amount"][j], "reasons": c["reason_text"][j],
+        "next_step": t["next_step"][j], "next_step_due": t["next_step_due"][j],
+        "idle_days": n["idle_days"][j], "days_in_stage": n["days_in_stage"][j],
+        "_order": i,
+    } for j, i in enumerate(keep)]
     recs.sort(key=lambda r: (-LIGHT_RANK[r["light"]], -(r["amount"] or 0.0),
                              -(r["idle_days"] or 0.0), str(r["id"] or ""), r["_order"]))
     return recs

@@ -77,12 +77,14 @@ class _Apply:
                 if fixed is not None and fixed != header.value:
                     header = dataclasses.replace(header, value=fixed)
                 self._put(edit, cw, col.header_row, col.col, header)
-                letter, c, cells, xml_of = col_letter(col.col), col.col, edit.cells, cw.xml
+                # bytes built from cached per-value tails (see cells.py): the hot loop of a refresh
+                head, c, cells, tail_of = cw.open_b + col_letter(col.col).encode(), col.col, edit.cells, cw.tail_bytes
                 for r, cell in zip(col.rows, col.cells):
                     row = cells.get(r)
                     if row is None:
                         row = cells[r] = {}
-                    row[c] = xml_of(f"{letter}{r}", cell)
+                    t = tail_of(cell)
+                    row[c] = None if t is None else b"%s%d%s" % (head, r, t)
                 last = max([col.clear_to_row or 0, *col.rows, col.header_row])
                 edit.owned[col.col] = (col.header_row + 1, last)
                 if col.width:

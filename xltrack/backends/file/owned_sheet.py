@@ -39,18 +39,28 @@ def owned_sheet_xml(sw: SheetWrite, cw: CellWriter, *, drawing_rid: str | None =
     links: list[str] = []
     rows_xml: list[str] = []
     max_col = 0
+    tail, opener, heights = cw.tail, cw.open, sw.row_heights
+    letters = [""]
     for r, row in enumerate(sw.rows, start=1):
+        if not row:
+            ht = heights.get(r)
+            if ht:
+                rows_xml.append(f'<row r="{r}" ht="{ht:g}" customHeight="1"></row>')
+            continue
+        while len(letters) <= len(row):
+            letters.append(col_letter(len(letters)))
+        rs = str(r)
         cells = []
         last = 0
         for c, cell in enumerate(row, start=1):
-            if cell is None or (cell.value is None and cell.style is None and not cell.link):
+            if cell is None:
                 continue
-            ref = f"{col_letter(c)}{r}"
-            x = cw.xml(ref, cell)
-            if x:
-                cells.append(x)
+            t = tail(cell)     # None for an empty unstyled cell
+            if t is not None:
+                cells.append(f"{opener}{letters[c]}{rs}{t}")
                 last = c
             if cell.link:
+                ref = f"{letters[c]}{rs}"
                 if cell.link.startswith("#"):
                     loc = esc(cell.link[1:])
                     disp = f' display="{esc(cell.value)}"' if isinstance(cell.value, str) and cell.value else ""
@@ -59,11 +69,12 @@ def owned_sheet_xml(sw: SheetWrite, cw: CellWriter, *, drawing_rid: str | None =
                     rid = f"rId{len(rels) + 2}"   # rId1 is kept for the drawing
                     rels.append(Rel(rid, RT + "hyperlink", cell.link, external=True))
                     links.append(f'<hyperlink ref="{ref}" r:id="{rid}"/>')
-        max_col = max(max_col, last)
-        ht = sw.row_heights.get(r)
+        if last > max_col:
+            max_col = last
+        ht = heights.get(r) if heights else None
         attrs = f' ht="{ht:g}" customHeight="1"' if ht else ""
         if cells or attrs:
-            rows_xml.append(f'<row r="{r}"{attrs}>{"".join(cells)}</row>')
+            rows_xml.append(f'<row r="{rs}"{attrs}>{"".join(cells)}</row>')
     for r, ht in sorted(sw.row_heights.items()):
         if r > len(sw.rows):
             rows_xml.append(f'<row r="{r}" ht="{ht:g}" customHeight="1"/>')

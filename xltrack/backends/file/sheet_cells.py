@@ -25,14 +25,15 @@ from .xmlutil import col_index, col_letter, parse_range
 class SheetEdit:
     """What changes in one user sheet.
 
-    ``cells[row][col]`` is the new ``<c>`` element (str) or None (remove the cell);
+    ``cells[row][col]`` is the new ``<c>`` element (bytes, or str in UTF-8 terms) or None
+    (remove the cell);
     ``owned[col] = (first_row, last_row)``: any other existing cell of that column in those rows
     is removed (it belonged to a row that is gone); ``widths[col]``: a width for a column that
     has no ``<col>`` definition yet; ``fill_only``: cells written only when they hold no value
     or formula (an assigned ID): an existing value always wins, an existing style is kept.
     """
 
-    cells: dict[int, dict[int, str | None]] = field(default_factory=dict)
+    cells: dict[int, dict[int, bytes | str | None]] = field(default_factory=dict)
     owned: dict[int, tuple[int, int]] = field(default_factory=dict)
     widths: dict[int, float] = field(default_factory=dict)
     fill_only: set[tuple[int, int]] = field(default_factory=set)   # (row, col): only if empty
@@ -79,16 +80,25 @@ def rewrite_sheet(xml: bytes, edit: SheetEdit) -> bytes:
     return b"".join([head, open_tag, new_body, b"</" + p + b"sheetData>", tail])
 
 
-def _new_row(row: int, cells: dict[int, str | None], p: bytes) -> bytes:
-    content = "".join(c for _, c in sorted(cells.items()) if c)
+def _as_bytes(writes: dict[int, bytes | str | None]) -> dict[int, bytes | None]:
+    """A private copy of one row's writes, every element as bytes."""
+    return {c: x.encode("utf-8") if x.__class__ is str else x for c, x in writes.items()}
+
+
+def _new_row(row: int, cells: dict[int, bytes | str | None], p: bytes) -> bytes:
+    content = b"".join(c for _, c in sorted(_as_bytes(cells).items()) if c)
     if not content:
         return b""
-    return b"<" + p + b'row r="' + str(row).encode() + b'">' + content.encode("utf-8") + b"</" + p + b"row>"
+    return b"<" + p + b'row r="' + str(row).encode() + b'">' + content + b"</" + p + b"row>"
 
 
 def _rewrite_rows(body: bytes, edit: SheetEdit, p: bytes, pat: _Patterns) -> tuple[bytes, int, int]:
     """Walk the rows with ``bytes.find`` (no regex over the whole body): untouched rows and the
-    text between rows are emitted as the original slices, in as few pieces as possible."""
+    text between rows are emitted as the original slices, in as few pieces as possible.
+
+    This loop runs once per row of the Projects and Payments sheets (50k + 40k rows at the
+    benchmark's largest size), so it works on offsets into ``body`` and appends pieces to one
+    output list rather than building each row's bytes: 1.07 s → 0.6 s for those two sheets."""
     pending = sorted(edit.cells)          # rows with writes, ascending
     pi, n_pending = 0, len(pending)
     first_col: dict[tuple[int, int], int] = {}
@@ -99,48 +109,148 @@ def _rewrite_rows(body: bytes, edit: SheetEdit, p: bytes, pat: _Patterns) -> tup
     max_col = max([c for r in edit.cells.values() for c, v in r.items() if v] or [0])
     open_tag, close = b"<" + p + b"row", b"</" + p + b"row>"
     lt, lc = len(open_tag), len(close)
+    k = _Row(p, pat, edit, body)
+    cells_of = edit.cells
     out: list[bytes] = []
+    add = out.append
     last = 0                               # body[last:pos] not emitted yet (kept as is)
     row_num = last_end = 0
     pos = body.find(open_tag)
+    find = body.find
     while pos != -1:
-        gt = body.find(b">", pos)
+        gt = find(b">", pos)
         if body[gt - 1] == 47:             # "/>": an empty row
-            attrs, content, end = body[pos + lt:gt - 1], None, gt + 1
+            attrs, cs, ce, end = body[pos + lt:gt - 1], gt, gt, gt + 1
         else:
-            cend = body.find(close, gt)
-            attrs, content, end = body[pos + lt:gt], body[gt + 1:cend], cend + lc
-        rm = _ROW_R.search(attrs)
-        row_num = int(rm.group(1)) if rm else row_num + 1
+            ce = find(close, gt)
+            attrs, cs, end = body[pos + lt:gt], gt + 1, ce + lc
+        i = attrs.find(b' r="')
+        if i != -1:
+            row_num = int(attrs[i + 4:attrs.find(b'"', i + 4)])
+        else:
+            rm = _ROW_R.search(attrs)
+            row_num = int(rm.group(1)) if rm else row_num + 1
         while pi < n_pending and pending[pi] < row_num:   # rows that do not exist yet
-            out.append(body[last:pos])
-            out.append(_new_row(pending[pi], edit.cells[pending[pi]], p))
+            add(body[last:pos])
+            add(_new_row(pending[pi], cells_of[pending[pi]], p))
             last = pos
             pi += 1
         writes = None
         if pi < n_pending and pending[pi] == row_num:
-            writes = edit.cells[row_num]
+            writes = cells_of[row_num]
             pi += 1
         lo = min(writes) if writes else 0
         for (a, b), c in ranges:
             if a <= row_num <= b and (not lo or c < lo):
                 lo = c
         if lo:
-            new = _rewrite_row(attrs, content, row_num, dict(writes or {}), lo, edit, p, pat)
+            new = k.rewrite(attrs, cs, ce, row_num, writes or {}, lo)
             if new is not None:
-                out.append(body[last:pos])
-                out.append(new)
+                add(body[last:pos])
+                out += new
                 last = end
         last_end = end
-        pos = body.find(open_tag, end)
-    tail = [_new_row(r, edit.cells[r], p) for r in pending[pi:]]
+        pos = find(open_tag, end)
+    tail = [_new_row(r, cells_of[r], p) for r in pending[pi:]]
     if tail:
         stop = max(last_end, last)         # after the last row, before any trailing text
-        out.append(body[last:stop])
-        out.append(b"".join(tail))
+        add(body[last:stop])
+        add(b"".join(tail))
         last = stop
-    out.append(body[last:])
+    add(body[last:])
     return b"".join(out), max_row, max_col
+
+
+def _b(x: bytes | str) -> bytes:
+    return x if x.__class__ is bytes else x.encode("utf-8")   # type: ignore[union-attr]
+
+
+def _col_of(cell_tag: bytes) -> int:
+    return col_index(cell_tag.decode())
+
+
+class _Row:
+    """Rewrites one row (per-sheet constants kept here so the per-row call stays cheap)."""
+
+    def __init__(self, p: bytes, pat: _Patterns, edit: SheetEdit, body: bytes):
+        self.p, self.pat, self.edit, self.body = p, pat, edit, body
+        self.opener = b"<" + p + b"c "
+        self.ext = b"<" + p + b"extLst"
+        self.has_ext = self.ext in body
+        self.row_open, self.row_close = b"<" + p + b"row", b"</" + p + b"row>"
+        self.cols: dict[bytes, int] = {}   # column letters → index
+
+    def rewrite(self, attrs: bytes, cs: int, ce: int, row_num: int, writes: dict, lo: int) -> list[bytes] | None:
+        """The row's new pieces, or None when it does not change. Cells are scanned backwards
+        from the row's end and only as far as ``lo``, the leftmost column xltrack touches in this
+        row: computed columns usually sit right of the user's columns, so the user's cells are
+        neither parsed nor re-emitted — they stay one byte slice."""
+        body, edit, p = self.body, self.edit, self.p
+        end = ce
+        if self.has_ext:
+            x = body.find(self.ext, cs, ce)
+            if x != -1:
+                end = x
+        opener, cols = self.opener, self.cols
+        tail: list[tuple[int, int, int]] = []
+        cut = end
+        while True:
+            i = body.rfind(opener, cs, cut)
+            if i == -1:
+                break
+            rr = _ATTR_R.search(body, i, body.find(b">", i) + 1)
+            if rr is None or rr.group(1) is None:   # a cell without a reference: parse the row fully
+                row = _rewrite_row_full(attrs, body[cs:ce], row_num, {c: _b(x) if x else x for c, x in writes.items()},
+                                        edit, p, self.pat)
+                return [row]
+            letters = rr.group(1)
+            col = cols.get(letters)
+            if col is None:
+                col = cols[letters] = _col_of(letters)
+            if col < lo:
+                break
+            tail.append((col, i, cut))
+            cut = i
+        kept: list[tuple[int, bytes]] = []
+        changed = False
+        if tail:
+            writes = dict(writes)
+            for col, i, j in reversed(tail):
+                cell = body[i:j]
+                if col in writes:
+                    new = writes[col]
+                    if (row_num, col) in edit.fill_only:
+                        if _has_value(cell, p):
+                            del writes[col]
+                            kept.append((col, cell))
+                            continue
+                        new = writes[col] = _keep_style(cell, _b(new) if new else new)
+                    if new is not None and _b(new) == cell:
+                        del writes[col]
+                        kept.append((col, cell))   # the same bytes: nothing to do
+                        continue
+                    changed = True
+                    _note_formula(edit, cell, p)
+                    continue
+                rng = edit.owned.get(col)
+                if rng and rng[0] <= row_num <= rng[1]:
+                    changed = True
+                    _note_formula(edit, cell, p)
+                    continue
+                kept.append((col, cell))
+        new_cells = [(c, _b(x)) for c, x in writes.items() if x]
+        if not new_cells and not changed:
+            return None
+        merged = sorted(kept + new_cells, key=_first) if kept else sorted(new_cells, key=_first)
+        if merged:
+            attrs = _fix_spans(attrs, merged[0][0] if not body[cs:cut].strip() else None, merged[-1][0])
+        elif cs == cut and end == ce:
+            return [self.row_open + attrs + b"/>"]
+        return [self.row_open, attrs, b">", body[cs:cut], *[x for _, x in merged], body[end:ce], self.row_close]
+
+
+def _first(t: tuple) -> int:
+    return t[0]
 
 
 def _row_bytes(attrs: bytes, body: bytes, p: bytes) -> bytes:
@@ -149,68 +259,7 @@ def _row_bytes(attrs: bytes, body: bytes, p: bytes) -> bytes:
     return b"<" + p + b"row" + attrs + b">" + body + b"</" + p + b"row>"
 
 
-def _rewrite_row(attrs: bytes, content: bytes | None, row_num: int, writes: dict[int, str | None],
-                 lo: int, edit: SheetEdit, p: bytes, pat: _Patterns) -> bytes | None:
-    """Rewrite one row, or None when it does not change. Cells are scanned backwards from the
-    row's end and only as far as ``lo``, the leftmost column xltrack touches in this row:
-    computed columns usually sit right of the user's columns, so the user's cells are neither
-    parsed nor re-emitted — they stay one byte slice."""
-    content = content or b""
-    end = len(content)
-    ext = content.find(b"<" + p + b"extLst")
-    if ext != -1:
-        end = ext
-    opener = b"<" + p + b"c "
-    tail: list[tuple[int, bytes]] = []
-    cut = end
-    while True:
-        i = content.rfind(opener, 0, cut)
-        if i == -1:
-            break
-        tag_end = content.find(b">", i)
-        rr = _ATTR_R.search(content, i, tag_end + 1)
-        if rr is None or rr.group(1) is None:   # a cell without a reference: parse the row fully
-            return _rewrite_row_full(attrs, content, row_num, writes, edit, p, pat)
-        col = col_index(rr.group(1).decode())
-        if col < lo:
-            break
-        tail.append((col, content[i:cut]))
-        cut = i
-    head, rest = content[:cut], content[end:]
-    kept: list[tuple[int, bytes]] = []
-    changed = False
-    for col, cell in reversed(tail):
-        if col in writes:
-            if (row_num, col) in edit.fill_only:
-                if _has_value(cell, p):
-                    del writes[col]
-                    kept.append((col, cell))
-                    continue
-                writes[col] = _keep_style(cell, writes[col])
-            new = writes[col]
-            if new is not None and new.encode("utf-8") == cell:
-                del writes[col]
-                kept.append((col, cell))   # the same bytes: nothing to do
-                continue
-            changed = True
-            _note_formula(edit, cell, p)
-            continue
-        rng = edit.owned.get(col)
-        if rng and rng[0] <= row_num <= rng[1]:
-            changed = True
-            _note_formula(edit, cell, p)
-            continue
-        kept.append((col, cell))
-    new_cells = [(c, x.encode("utf-8")) for c, x in writes.items() if x]
-    if not new_cells and not changed:
-        return None
-    merged = sorted(kept + new_cells, key=lambda t: t[0])
-    if merged:
-        attrs = _fix_spans(attrs, merged[0][0] if not head.strip() else None, merged[-1][0])
-    return _row_bytes(attrs, head + b"".join(x for _, x in merged) + rest, p)
-
-
-def _rewrite_row_full(attrs: bytes, content: bytes, row_num: int, writes: dict[int, str | None],
+def _rewrite_row_full(attrs: bytes, content: bytes, row_num: int, writes: dict[int, bytes | None],
                       edit: SheetEdit, p: bytes, pat: _Patterns) -> bytes:
     """The general case: cells without an ``r`` attribute, numbered by position."""
     kept: list[tuple[int, bytes]] = []
@@ -235,7 +284,7 @@ def _rewrite_row_full(attrs: bytes, content: bytes, row_num: int, writes: dict[i
         if not (rr and rr.group(1)):
             cell = cell.replace(b"<" + p + b"c", b"<" + p + b'c r="%s%d"' % (col_letter(col).encode(), row_num), 1)
         kept.append((col, cell))
-    new = [(c, x.encode("utf-8")) for c, x in writes.items() if x]
+    new = [(c, x) for c, x in writes.items() if x]
     merged = sorted(kept + new, key=lambda t: t[0])
     if merged:
         attrs = _fix_spans(attrs, merged[0][0], merged[-1][0])
@@ -252,12 +301,15 @@ def _has_value(cell: bytes, p: bytes) -> bool:
     return any(b"<" + p + t in cell for t in (b"v>", b"v ", b"f>", b"f ", b"f/", b"is>"))
 
 
-def _keep_style(old: bytes, new: str | None) -> str | None:
+def _keep_style(old: bytes, new: bytes | None) -> bytes | None:
     s = re.search(rb'\ss="(\d+)"', old[:old.find(b">") + 1])
-    if new is None or s is None or ' s="' in new.split(">", 1)[0]:
+    if new is None or s is None:
         return new
-    tag_end = new.index(" t=") if " t=" in new.split(">", 1)[0] else len(new.split(">", 1)[0].rstrip("/"))
-    return new[:tag_end] + f' s="{s.group(1).decode()}"' + new[tag_end:]
+    tag = new.split(b">", 1)[0]
+    if b' s="' in tag:
+        return new
+    tag_end = new.index(b" t=") if b" t=" in tag else len(tag.rstrip(b"/"))
+    return new[:tag_end] + b' s="' + s.group(1) + b'"' + new[tag_end:]
 
 
 def _fix_spans(attrs: bytes, first: int | None, last: int) -> bytes:
