@@ -108,6 +108,7 @@ def test_live_refresh_writes_what_the_file_backend_writes(demo, tmp_path):
 def test_live_refresh_never_touches_a_user_cell(demo):
     book = fake.Book.from_xlsx(demo)
     before = {s._name: dict(s.cells) for s in book._sheets._list}
+    before_fmt = {s._name: {k: dict(d) for k, d in s.fmt.items()} for s in book._sheets._list}
     refresh_book(book, as_of=AS_OF)
     from xltrack.normalize.sheets import find_sheets
     where = find_sheets(book.sheet_names())
@@ -123,6 +124,10 @@ def test_live_refresh_never_touches_a_user_cell(demo):
             assert new.get(rc) == v, (name, rc)
         for rc in set(new) - set(old):           # only owned columns or assigned IDs appear
             assert rc[1] in owned_cols.get(name, set()) | {1}, (name, rc, new[rc])
+        for key, fmts in book._sheets[name].fmt.items():    # nor the format of a user column
+            mine = {rc: v for rc, v in fmts.items() if rc[1] not in owned_cols.get(name, set())}
+            assert mine == {rc: v for rc, v in before_fmt[name][key].items()
+                            if rc[1] not in owned_cols.get(name, set())}, (name, key)
 
 
 def _owned_columns(book, where) -> dict[str, set[int]]:
@@ -326,7 +331,7 @@ def test_runpython_command_refreshes_the_calling_book(demo, tmp_path):
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from xltrack.backends.live.paint import addresses, paints, rectangles  # noqa: E402
+from xltrack.backends.live.paint import addresses, rectangles  # noqa: E402
 
 
 @settings(max_examples=60, deadline=None)
@@ -340,17 +345,32 @@ def test_rectangles_cover_exactly_and_addresses_fit_excel(cells):
     assert sum(len(fake.parse_address(a)) for a in addrs) == len(rects)
 
 
+_STYLES = [None, Style(bold=True), Style(fill="FFC7CE", font_color="9C0006"), Style(num_format="0"),
+           Style(num_format="0", halign="center"), Style(border=True, font_size=14)]
+
+
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from(["#FFC7CE", "#FFEB9C", None]), min_size=1, max_size=200))
-def test_paints_give_every_cell_its_value(colours):
+@given(st.dictionaries(st.tuples(st.integers(1, 60), st.integers(1, 6)),
+                       st.tuples(st.sampled_from(_STYLES), st.sampled_from([None, "x"])), max_size=200))
+def test_format_ops_give_every_cell_its_style_and_spread_only_invisibly(cells):
+    """On a cleared sheet, the ops give each cell exactly its style's formats; a cell with no
+    value and no style may get only formats that are invisible when empty."""
+    from xltrack.backends.live.apply import Writer, _free
+    from xltrack.backends.live.formats import SPREADABLE, format_ops, style_attrs
     book = fake.Book()
     sh = book._sheets._new("S")
-    for r in range(1, len(colours) + 1):
-        sh.fmt["color"][(r, 2)] = "#123456"                # a stale fill from an earlier refresh
-    values = {(r, 2): v for r, v in enumerate(colours, start=1)}
-    for p in paints("color", values, block=(1, 2, len(colours), 2), default=None):
-        sh.range(p.address).color = p.value
-    assert {k: sh.fmt["color"].get(k) for k in values} == values
+    styles = {rc: st for rc, (st, _) in cells.items() if st is not None}
+    valued = {rc for rc, (_, v) in cells.items() if v is not None}
+    Writer(book, None, {"S": sh}).formats(sh, format_ops(styles, _free(styles, valued)))
+    for r in range(1, 61):
+        for c in range(1, 7):
+            want = style_attrs(styles.get((r, c)))
+            got = {("borders.line_style" if k == "border" else k): d[(r, c)]
+                   for k, d in sh.fmt.items() if (r, c) in d}
+            if (r, c) in styles or (r, c) in valued:
+                assert got == want, (r, c)
+            else:
+                assert set(got) <= SPREADABLE, (r, c, got)
 
 
 def test_a_missing_xlwings_gives_the_install_hint(tmp_path):

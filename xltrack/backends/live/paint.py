@@ -1,6 +1,6 @@
-"""Group cells into as few Excel ranges as possible: values by block, formats by equal value.
+"""Cells → as few Excel ranges as possible: rectangles, and multi-area addresses ≤ 255 characters.
 
-Pure (no xlwings): the apply step turns each :class:`Paint` into one range assignment.
+Pure (no xlwings); :mod:`.formats` turns the rectangles into range assignments.
 """
 from __future__ import annotations
 
@@ -35,14 +35,6 @@ def parse_area(a: str) -> tuple[int, int, int, int]:
         ends.append((int(e[len(letters):]), col))
     (r1, c1), (r2, c2) = ends[0], ends[-1]
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
-
-
-@dataclass(frozen=True, slots=True)
-class Paint:
-    """Set ``attr`` to ``value`` on the multi-area ``address`` (one COM call)."""
-    attr: str
-    value: Any
-    address: str
 
 
 def rectangles(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
@@ -108,33 +100,4 @@ def addresses(rects: list[tuple[int, int, int, int]]) -> list[str]:
             cur = f"{cur},{a}" if cur else a
     if cur:
         out.append(cur)
-    return out
-
-
-def paints(attr: str, values: dict[tuple[int, int], Hashable], *, block: tuple[int, int, int, int] | None,
-           default: Hashable) -> list[Paint]:
-    """Paints that give every cell of ``values`` its value.
-
-    With ``block`` (a rectangle that must be reset first), the most frequent value is painted over
-    the whole block in one call and only the other values are painted after it. Without a block,
-    cells holding ``default`` are left alone (a freshly cleared sheet already has it).
-    """
-    groups: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
-    for cell, v in values.items():
-        groups[v].append(cell)
-    out: list[Paint] = []
-    base = default
-    if block is not None:
-        r1, c1, r2, c2 = block
-        covered = (r2 - r1 + 1) * (c2 - c1 + 1)
-        missing = covered - len(values)
-        counts = {v: len(cs) + (missing if v == default else 0) for v, cs in groups.items()}
-        counts.setdefault(default, missing)
-        base = max(counts, key=lambda v: (counts[v], v == default))
-        out.append(Paint(attr, base, area(*block)))
-    for v, cells in sorted(groups.items(), key=lambda kv: repr(kv[0])):
-        if v == base:
-            continue
-        for addr in addresses(rectangles(cells)):
-            out.append(Paint(attr, v, addr))
     return out
