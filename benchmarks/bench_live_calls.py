@@ -1,10 +1,20 @@
 """How many calls the live (xlwings) backend makes for a full refresh, by workbook size.
 
 Runs the real pipeline against the call-counting fake of xlwings (tests/fakes/xlwings_fake.py) on
-demo workbooks of growing size. Each call stands for one COM round trip in Excel (≈0.1–1 ms with
-screen updating off), so the count, not the fake's own speed, is the figure to watch.
+demo workbooks of growing size: as ``xltrack init --demo`` writes them, and after one file
+refresh (the nightly job), which is what the manager usually clicks on. Each call stands for one
+or a few COM round trips in Excel (≈0.1–1 ms each with screen updating off), so the count, not
+the fake's own speed, is the figure to watch.
 
     python3 benchmarks/bench_live_calls.py 100 1000 5000
+
+Measured 2026-11-27 (fresh demo / after a file refresh):
+
+| projects | before (per-colour paint) | now, fresh | now, after file refresh |
+|---:|---:|---:|---:|
+| 100 | 1,049 | 564 | 529 |
+| 1,000 | 1,130 | 564 | 529 |
+| 5,000 | 1,579 | 564 | 529 |
 """
 from __future__ import annotations
 
@@ -19,21 +29,36 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.fakes.xlwings_fake import Book  # noqa: E402
 from xltrack.backends.live import refresh_book  # noqa: E402
 from xltrack.build.api import init  # noqa: E402
+from xltrack.refresh import refresh  # noqa: E402
+
+# The previous design (fills and font colours painted per colour over ≤255-character
+# multi-area addresses; owned sheets formatted per attribute with resets), same benchmark.
+BEFORE = {100: 1049, 1000: 1130, 5000: 1579}
+
+
+def _count(path: Path) -> tuple[Book, float]:
+    book = Book.from_xlsx(path)
+    t = time.perf_counter()
+    refresh_book(book, as_of=dt.date(2026, 11, 27))
+    return book, time.perf_counter() - t
 
 
 def main(sizes: list[int]) -> None:
-    print("| projects | calls | value writes | fill calls | font-colour calls | s (fake) |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| projects | before | calls (fresh demo) | calls (after a file refresh) | value writes "
+          "| fill calls | conditional rules | chart calls | s (fake) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as d:
         for n in sizes:
             path = init(Path(d) / f"demo{n}.xlsx", demo=True, rows=n, as_of=dt.date(2026, 11, 20))
-            book = Book.from_xlsx(path)
-            t = time.perf_counter()
-            refresh_book(book, as_of=dt.date(2026, 11, 27))
-            s = time.perf_counter() - t
+            fresh, _ = _count(path)
+            filed = refresh(path, as_of=dt.date(2026, 11, 26), output=Path(d) / f"filed{n}.xlsx",
+                            backup=False).path
+            book, s = _count(filed)
             c = book.calls
-            print(f"| {n} | {sum(c.values())} | {c['Range.value']} | {c['Range.color']} | "
-                  f"{c['Font.color']} | {s:.2f} |")
+            charts = sum(v for k, v in c.items() if k.startswith(("Chart.", "Charts.")))
+            print(f"| {n} | {BEFORE.get(n, '–')} | {fresh.total_calls()} | {book.total_calls()} | "
+                  f"{c['Range.value']} | {c['Range.color']} | {c['ConditionalFormats.add_cell_value']} | "
+                  f"{charts} | {s:.2f} |")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 from ...plan import Style
@@ -41,8 +42,11 @@ def hex_color(c: str | None) -> str | None:
 
 def style_attrs(st: Style | None) -> dict[str, Any]:
     """The attributes of ``st`` that differ from a freshly cleared cell, by xlwings target."""
-    if st is None:
-        return {}
+    return {} if st is None else dict(_attrs(st))
+
+
+@lru_cache(maxsize=256)          # a plan has a few dozen distinct styles over thousands of cells
+def _attrs(st: Style) -> tuple[tuple[str, Any], ...]:
     out: dict[str, Any] = {}
     for field, target in TARGETS.items():
         v = getattr(st, field)
@@ -53,7 +57,7 @@ def style_attrs(st: Style | None) -> dict[str, Any]:
         elif field == "border":
             v = "continuous"
         out[target] = v
-    return out
+    return tuple(out.items())
 
 
 @dataclass(frozen=True, slots=True)
