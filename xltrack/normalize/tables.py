@@ -113,12 +113,16 @@ class SheetFrameBuilder:
         for name, ci in hm.extras.items():
             raw = cols[ci]
             keep |= C.nonblank_mask(raw)
-            data[name] = pd.Series([None if v == "" else v for v in raw], dtype=object)
-        df = pd.DataFrame(data)
+            extra = np.empty(n, dtype=object)
+            extra[:] = raw
+            extra[extra == ""] = None
+            data[name] = extra
         idx = np.flatnonzero(keep)
-        if len(idx) != n:
-            df = df.iloc[idx].reset_index(drop=True)
+        if len(idx) != n:   # drop blank rows before the frame exists (one copy, not two)
+            data = {k: a[idx] for k, a in data.items()}
             present = {k: m[idx] for k, m in present.items()}
+        df = pd.DataFrame({k: pd.Series(a, dtype=object) if a.dtype == object else a
+                           for k, a in data.items()})
         for p, ci, key, label in located:
             issues.append(self._issue(p, sheet_name, ci, key, label, hm.row + 1 + p.index))
         self._required(df, sheet, hm, sheet_name, present, issues)
@@ -129,7 +133,8 @@ class SheetFrameBuilder:
 
     def _column(self, ctype: str, raw: list[Any], problems: list[C.Problem],
                 unit: float = 1.0) -> tuple[Any, np.ndarray]:
-        """(typed values, mask of cells that hold a value) for one column."""
+        """(typed values as an array — object, datetime64 or float — and the mask of cells that
+        hold a value) for one column."""
         if ctype == "date":
             ords = np.asarray(C.date_column(raw, as_of=self.as_of, order=self.pipe.date_order,
                                             problems=problems), dtype="int64")
@@ -150,7 +155,7 @@ class SheetFrameBuilder:
         else:
             texts = out = C.text_array(raw, problems)
         mask = texts != None  # noqa: E711 (elementwise)
-        return pd.Series(out, dtype=object), mask
+        return out, mask
 
     def _issue(self, p: C.Problem, sheet_name: str, ci: int | None, key: str, label: str,
                row: int) -> Issue:
