@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 import os
 import random
 import subprocess
@@ -286,6 +287,64 @@ def test_every_xlwings_attribute_used_exists_in_the_installed_xlwings():
     from xlwings.constants import chart_types
     from xltrack.backends.live.owned import _CHART_TYPES
     assert set(_CHART_TYPES.values()) <= set(chart_types)
+
+
+def test_the_arguments_pass_the_installed_xlwings_checks():
+    """xlwings' own (platform-independent) layer validates and converts what the backend passes:
+    run it with a recording stand-in for the Windows/Mac implementation."""
+    import xlwings.main as xw
+    from xltrack.backends.live.cond import conditional
+    seen = []
+
+    class Impl:
+        def __getattr__(self, name):
+            return lambda *a, **k: seen.append((name, a, k))
+    static, rules = conditional([Cell("红", RED), Cell("绿", GREEN), Cell(None)])
+    cfs = xw.ConditionalFormats(impl=Impl())
+    cfs.clear()
+    for rule in rules:
+        cfs.add_cell_value("equal_to", rule.formula1, **rule.kwargs())
+    xw.Borders(impl=Impl()).line_style = "continuous"
+    assert [n for n, _, _ in seen] == ["clear", "add_cell_value", "add_cell_value", "set"]
+    spec = seen[1][1][0]
+    assert spec["operator"] == "equal_to" and spec["formula1"] == '="红"'
+    assert spec["fill_color"] == (255, 199, 206) and spec["font_color"] == (156, 0, 6)
+    assert static == Style()
+    assert seen[3][1][0] == ["edge_top", "edge_bottom", "edge_left", "edge_right",
+                             "inside_vertical", "inside_horizontal"]      # "All Borders"
+
+
+BOLD_RED = Style(fill="FFC7CE", font_color="9C0006", bold=True, halign="center")
+
+
+@pytest.mark.parametrize("cells,ok", [
+    ([Cell("红", RED), Cell("绿", GREEN), Cell(None)], True),
+    ([Cell("已逾期", RED), Cell("已回款", GREEN), Cell("计划中")], True),       # an uncoloured label
+    ([Cell("红", RED), Cell("红", RED)], False),                                 # one colour: static
+    ([Cell("红", RED), Cell("红", GREEN)], False),                               # label → two colours
+    ([Cell("红", RED), Cell("绿", GREEN), Cell("红")], False),                    # label also uncoloured
+    ([Cell("Red", RED), Cell("red", GREEN)], False),                             # Excel ignores case
+    ([Cell(1, RED), Cell(2, GREEN)], False),                                     # numbers
+    ([Cell("红", BOLD_RED), Cell("绿", GREEN)], False),                           # differ beyond colours
+    ([Cell("红", BOLD_RED), Cell("绿", replace(BOLD_RED, fill="C6EFCE")), Cell("x")], False),
+    ([Cell("红", Style(fill="FFC7CE", font_size=14)), Cell("绿", Style(fill="C6EFCE", font_size=14))], False),
+])
+def test_conditional_rules_only_when_they_reproduce_the_plan(cells, ok):
+    from xltrack.backends.live.cond import conditional
+    assert (conditional(cells) is not None) is ok
+
+
+def test_stacked_one_row_merges_are_one_call():
+    from xltrack.backends.live.owned import merge_calls
+    calls = merge_calls(["A1:J1", "A2:J2", "A4:B4", "A5:B5", "C4:D4", "A7:B8", "A9:B9"])
+    assert sorted(calls) == sorted([((1, 1, 2, 10), True), ((4, 1, 5, 2), True), ((4, 3, 4, 4), False),
+                                    ((7, 1, 8, 2), False), ((9, 1, 9, 2), False)])
+    book = fake.Book()
+    sh = book._sheets._new("S")
+    from xltrack.backends.live.paint import area
+    for rect, across in calls:
+        sh.range(area(*rect)).merge(across=across)
+    assert sorted(sh.merges) == sorted(["A1:J1", "A2:J2", "A4:B4", "A5:B5", "C4:D4", "A7:B8", "A9:B9"])
 
 
 HELPERS = {"calls", "from_xlsx", "sheet_names", "total_calls", "alerts", "status_history", "cells",
