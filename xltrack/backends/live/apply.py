@@ -37,7 +37,8 @@ class Writer:
         self.book = book
         self.progress = progress or (lambda _m: None)
         self.by_name = dict(sheets) if sheets is not None else {sh.name: sh for sh in book.sheets}
-        self.cf_ok = True
+        self.cf_ok = True         # Range.conditional_formats: xlwings >= 0.37.5
+        self.borders_ok = True    # Range.borders: xlwings >= 0.37.1 (older: left to the file refresh)
 
     def sheet(self, name: str):
         return self.by_name.get(name)
@@ -51,11 +52,19 @@ class Writer:
                 if obj == "font":
                     font = font or rng.font
                     setattr(font, attr, value)
-                elif obj == "borders":
-                    borders = borders or rng.borders
-                    setattr(borders, attr, value)
+                elif obj == "borders" and self.borders_ok:
+                    borders = borders or self._borders(rng)
+                    if borders is not None:
+                        setattr(borders, attr, value)
                 else:
                     setattr(rng, attr, value)
+
+    def _borders(self, rng):
+        try:
+            return rng.borders
+        except (AttributeError, NotImplementedError):
+            self.borders_ok = False
+            return None
 
     def widths(self, sheet, widths: dict[int, float]) -> None:
         for cols, w in _grouped(widths).items():
