@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ...plan import Cell, SheetWrite, WritePlan
 from .cells import CellWriter
 from .owned_sheet import owned_sheet_xml
-from .package import Package, write_package
+from .package import BIG_PART, Package, deflate, write_package
 from .sheet_cells import SheetEdit, rewrite_sheet, _prefix
 from .styles import MINIMAL_STYLES, StyleBook
 from .tables import table_headers
@@ -24,6 +25,7 @@ from .workbook_parts import (CT_PART, WORKBOOK, Rel, WorkbookInfo, add_sheet_ent
                              relative, resolve)
 from .xmlutil import CT_CHART, CT_DRAWING, RT, col_letter
 
+_MISS = object()
 _DRAWN = {"drawing", "chart", "table", "chartStyle", "chartColorStyle"}
 # Kept on an owned sheet across refreshes: the VML drawing holding the Refresh button (and any
 # notes), its comments, and form-control properties. Their parts are never rewritten.
@@ -41,9 +43,10 @@ def _charts_module():
 
 
 class _Apply:
-    def __init__(self, pkg: Package, level: int):
+    def __init__(self, pkg: Package, level: int, pool: ThreadPoolExecutor | None = None):
         self.pkg = pkg
         self.level = level
+        self.pool = pool
         self.wb = WorkbookInfo(pkg)
         self.replace: dict[str, bytes] = {}
         self.add: dict[str, bytes] = {}
@@ -77,13 +80,17 @@ class _Apply:
                 if fixed is not None and fixed != header.value:
                     header = dataclasses.replace(header, value=fixed)
                 self._put(edit, cw, col.header_row, col.col, header)
-                # bytes built from cached per-value tails (see cells.py): the hot loop of a refresh
+                # bytes built from cached per-value tails (see cells.py), looked up first by the
+                # Cell object (the planner shares one Cell per distinct value): the hot loop
                 head, c, cells, tail_of = cw.open_b + col_letter(col.col).encode(), col.col, edit.cells, cw.tail_bytes
+                memo: dict[int, bytes | None] = {}
                 for r, cell in zip(col.rows, col.cells):
                     row = cells.get(r)
                     if row is None:
                         row = cells[r] = {}
-                    t = tail_of(cell)
+                    t = memo.get(id(cell), _MISS)
+                    if t is _MISS:
+                        t = memo[id(cell)] = tail_of(cell)
                     row[c] = None if t is None else b"%s%d%s" % (head, r, t)
                 last = max([col.clear_to_row or 0, *col.rows, col.header_row])
                 edit.owned[col.col] = (col.header_row + 1, last)
@@ -95,7 +102,7 @@ class _Apply:
             new_xml = rewrite_sheet(xml, edit)
             self.dropped_formula |= edit.dropped_formula
             if new_xml != xml:
-                self.replace[ref.part] = new_xml
+                self.replace[ref.part] = self._deflating(new_xml)
 
     @staticmethod
     def _put(edit: SheetEdit, cw: CellWriter, row: int, col: int, cell: Cell | None) -> None:
@@ -151,11 +158,12 @@ class _Apply:
     def _write_owned(self, sw: SheetWrite, part: str, *, is_new: bool) -> None:
         cw = CellWriter(self.styles, date1904=self.wb.date1904)
         old, drop = ([], []) if is_new else self._old_owned_parts(part)
-        if not is_new and re.search(rb"<(\w+:)?f[ >]", self.pkg.read(part)):
+        old_xml = None if is_new else self.pkg.read(part)   # read once (History: 20 MB at 50k)
+        if old_xml is not None and re.search(rb"<(\w+:)?f[ >]", old_xml):
             self.dropped_formula = True
         charts_mod = _charts_module() if sw.charts else None
         drawing_rid = "rId1" if charts_mod else None
-        kept, carried = ([], "") if is_new else self._kept(part)
+        kept, carried = ([], "") if old_xml is None else self._kept(part, old_xml)
         sx = owned_sheet_xml(sw, cw, drawing_rid=drawing_rid, carried=carried)
         rels = list(sx.rels) + kept
         written: set[str] = set()
@@ -175,7 +183,7 @@ class _Apply:
             self._put_part(drawing, charts_mod.drawing_xml(items), CT_DRAWING)
             self._put_part(rels_name(drawing), rels_xml(d_rels))
             written |= {drawing, rels_name(drawing)}
-        self._put_part(part, sx.xml)
+        self._put_part(part, sx.xml, old=old_xml)
         if rels:
             self._put_part(rels_name(part), rels_xml(rels))
             written.add(rels_name(part))
@@ -187,9 +195,8 @@ class _Apply:
                 self.ct = ct_remove_override(self.ct, gone)
                 self.ct_changed = True
 
-    def _kept(self, part: str) -> tuple[list[Rel], str]:
+    def _kept(self, part: str, old_xml: bytes) -> tuple[list[Rel], str]:
         """Relationships and elements of the old owned sheet that a refresh keeps (see _KEEP)."""
-        old_xml = self.pkg.read(part)
         kept, ids = [], {}
         for rel in read_rels(self.pkg, part):
             if rel.kind in _KEEP and not rel.external:
@@ -211,14 +218,20 @@ class _Apply:
         self.taken.add(name)
         return name
 
-    def _put_part(self, name: str, data: bytes, ctype: str | None = None) -> None:
+    def _deflating(self, data: bytes):
+        """A big part is compressed on the worker thread while the next part is built."""
+        if self.pool is None or len(data) <= BIG_PART:
+            return data
+        return self.pool.submit(deflate, data, self.level)
+
+    def _put_part(self, name: str, data: bytes, ctype: str | None = None, *, old: bytes | None = None) -> None:
         self.taken.add(name)
         if self.pkg.has(name):
             self.delete.discard(name)
-            if self.pkg.read(name) != data:
-                self.replace[name] = data
+            if (old if old is not None else self.pkg.read(name)) != data:
+                self.replace[name] = self._deflating(data)
         else:
-            self.add[name] = data
+            self.add[name] = self._deflating(data)
         if ctype:
             new_ct = ct_add_override(self.ct, name, ctype)
             if new_ct != self.ct:
@@ -272,8 +285,10 @@ def apply_plan(src: Path, plan: WritePlan, dst: Path, *, level: int = -1, lang: 
     src, dst = Path(src), Path(dst)
     if src.resolve() == dst.resolve():
         raise ValueError("apply_plan writes a new file; use xltrack.refresh for in-place updates")
-    with Package(src, lang=lang) as pkg:
-        job = _Apply(pkg, level)
+    # one worker: compression of the big parts overlaps with building the next ones (zlib
+    # releases the GIL); a second worker gained nothing measurable on 2 cores
+    with Package(src, lang=lang) as pkg, ThreadPoolExecutor(max_workers=1) as pool:
+        job = _Apply(pkg, level, pool)
         job.user_sheets(plan)
         job.owned_sheets(plan)
         job.write(dst)

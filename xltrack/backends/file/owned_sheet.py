@@ -14,6 +14,9 @@ from .workbook_parts import Rel
 from .xmlutil import MAIN_NS, REL_NS, RT, col_letter, esc
 
 
+_MISS = object()
+
+
 @dataclass
 class OwnedSheetXml:
     xml: bytes
@@ -40,6 +43,7 @@ def owned_sheet_xml(sw: SheetWrite, cw: CellWriter, *, drawing_rid: str | None =
     rows_xml: list[str] = []
     max_col = 0
     tail, opener, heights = cw.tail, cw.open, sw.row_heights
+    memo: dict[int, str | None] = {}    # id(cell) → tail; the plan keeps every cell alive meanwhile
     letters = [""]
     for r, row in enumerate(sw.rows, start=1):
         if not row:
@@ -55,7 +59,9 @@ def owned_sheet_xml(sw: SheetWrite, cw: CellWriter, *, drawing_rid: str | None =
         for c, cell in enumerate(row, start=1):
             if cell is None:
                 continue
-            t = tail(cell)     # None for an empty unstyled cell
+            t = memo.get(id(cell), _MISS)   # builders share Cells (History): by object first
+            if t is _MISS:
+                t = memo[id(cell)] = tail(cell)     # None for an empty unstyled cell
             if t is not None:
                 cells.append(f"{opener}{letters[c]}{rs}{t}")
                 last = c

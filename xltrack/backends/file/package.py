@@ -7,14 +7,21 @@ with ``zipfile`` took 2.3 s, the raw copy 0.03 s. New or rewritten parts are def
 except parts over 2 MiB (a large Projects or History sheet) at level 1: measured on a
 10k-project workbook, level 1 compresses those 2.4× faster (0.5 s vs 1.2 s) for a 33 % larger
 part.
+
+A big part can be handed over as a :class:`Deflated` (see :func:`deflate`), compressed on a
+worker thread while the caller builds the next part: zlib releases the GIL, so on the 50k
+benchmark the 0.29 s of compression (42 MB Projects, 21 MB History, 11 MB Payments sheets at
+level 1) overlaps with the Python work instead of following it.
 """
 from __future__ import annotations
 
 import struct
 import zipfile
 import zlib
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Union
 
 from ...errors import WorkbookUnreadable
 from ...i18n import pick
@@ -23,8 +30,28 @@ STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 _LOCAL = struct.Struct("<4sHHHHHLLLHH")
 _CENTRAL = struct.Struct("<4sHHHHHHLLLHHHHHLL")
 _EOCD = struct.Struct("<4sHHHHLLH")
-_FIXED_TIME = (0, 33)
-BIG_PART = 2 << 20  # DOS time/date of 1980-01-01 00:00, like Excel: same input → same bytes
+_FIXED_TIME = (0, 33)  # DOS time/date of 1980-01-01 00:00, like Excel: same input → same bytes
+BIG_PART = 2 << 20
+
+
+@dataclass(frozen=True)
+class Deflated:
+    """A part already compressed (raw deflate), with the CRC and size of its plain bytes."""
+
+    comp: bytes
+    crc: int
+    size: int
+
+
+def deflate(data: bytes, level: int = -1) -> Deflated:
+    """Compress one part as :meth:`_Writer.add` would (level -1: 1 for parts over 2 MiB, else 6)."""
+    if level < 0:   # automatic: fast for big sheets, compact for the rest
+        level = 1 if len(data) > BIG_PART else 6
+    co = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return Deflated(co.compress(data) + co.flush(), zlib.crc32(data), len(data))
+
+
+PartData = Union[bytes, Deflated, "Future[Deflated]"]
 
 
 def unreadable(path: Path, zh: str, en: str, lang: str = "en") -> WorkbookUnreadable:
@@ -126,14 +153,13 @@ class _Writer:
                     ext_attr=info.external_attr, int_attr=info.internal_attr,
                     time=(h << 11) | (mi << 5) | (s // 2), date=((y - 1980) << 9) | (mo << 5) | d)
 
-    def add(self, name: str, data: bytes, level: int) -> None:
-        if level < 0:   # automatic: fast for big sheets, compact for the rest
-            level = 1 if len(data) > BIG_PART else 6
-        co = zlib.compressobj(level, zlib.DEFLATED, -15)
-        comp = co.compress(data) + co.flush()
+    def add(self, name: str, data: PartData, level: int) -> None:
+        if isinstance(data, Future):
+            data = data.result()
+        d = data if isinstance(data, Deflated) else deflate(data, level)
         raw = name.encode("utf-8")
-        self._entry(raw, 0 if raw.isascii() else 0x800, zipfile.ZIP_DEFLATED, zlib.crc32(data),
-                    len(comp), len(data), comp)
+        self._entry(raw, 0 if raw.isascii() else 0x800, zipfile.ZIP_DEFLATED, d.crc,
+                    len(d.comp), d.size, d.comp)
 
     def finish(self) -> None:
         start = self.fp.tell()
@@ -144,11 +170,12 @@ class _Writer:
         self.fp.write(_EOCD.pack(b"PK\x05\x06", 0, 0, n, n, size, start, 0))
 
 
-def write_package(pkg: Package, dst: Path, *, replace: dict[str, bytes] | None = None,
-                  add: dict[str, bytes] | None = None, delete: set[str] | None = None,
+def write_package(pkg: Package, dst: Path, *, replace: dict[str, PartData] | None = None,
+                  add: dict[str, PartData] | None = None, delete: set[str] | None = None,
                   level: int = -1) -> None:
     """Write ``dst``: ``pkg``'s members in their order (raw copies unless replaced or deleted),
-    then the added parts. ``dst`` must not be ``pkg.path``."""
+    then the added parts. ``dst`` must not be ``pkg.path``. A part's data is its bytes, or
+    already compressed (:class:`Deflated`, or a future of one)."""
     replace, add, delete = replace or {}, add or {}, delete or set()
     with open(pkg.path, "rb") as src, open(dst, "wb") as out:
         w = _Writer(out)

@@ -74,19 +74,23 @@ def rewrite_sheet(xml: bytes, edit: SheetEdit) -> bytes:
         end = xml.index(pat.sheet_data_end, m.end())
         head, body, tail = xml[:m.start()], xml[m.end():end], xml[end + len(pat.sheet_data_end):]
         open_tag = xml[m.start():m.end()]
+    _encode_cells(edit.cells)
     new_body, max_row, max_col = _rewrite_rows(body, edit, p, pat)
     head = _widen_dimension(head, pat, max_row, max_col)
     head = _add_widths(head, pat, p, edit.widths)
     return b"".join([head, open_tag, new_body, b"</" + p + b"sheetData>", tail])
 
 
-def _as_bytes(writes: dict[int, bytes | str | None]) -> dict[int, bytes | None]:
-    """A private copy of one row's writes, every element as bytes."""
-    return {c: x.encode("utf-8") if x.__class__ is str else x for c, x in writes.items()}
+def _encode_cells(cells: dict[int, dict[int, bytes | str | None]]) -> None:
+    """Elements given as str become bytes (in place), so the row loop handles bytes only."""
+    for row in cells.values():
+        for c, x in row.items():
+            if x.__class__ is str:
+                row[c] = x.encode("utf-8")   # type: ignore[union-attr]
 
 
-def _new_row(row: int, cells: dict[int, bytes | str | None], p: bytes) -> bytes:
-    content = b"".join(c for _, c in sorted(_as_bytes(cells).items()) if c)
+def _new_row(row: int, cells: dict[int, bytes | None], p: bytes) -> bytes:
+    content = b"".join(c for _, c in sorted(cells.items()) if c)
     if not content:
         return b""
     return b"<" + p + b'row r="' + str(row).encode() + b'">' + content + b"</" + p + b"row>"
@@ -161,10 +165,6 @@ def _rewrite_rows(body: bytes, edit: SheetEdit, p: bytes, pat: _Patterns) -> tup
     return b"".join(out), max_row, max_col
 
 
-def _b(x: bytes | str) -> bytes:
-    return x if x.__class__ is bytes else x.encode("utf-8")   # type: ignore[union-attr]
-
-
 def _col_of(cell_tag: bytes) -> int:
     return col_index(cell_tag.decode())
 
@@ -192,18 +192,25 @@ class _Row:
             if x != -1:
                 end = x
         opener, cols = self.opener, self.cols
+        n_open = len(opener)
         tail: list[tuple[int, int, int]] = []
         cut = end
         while True:
             i = body.rfind(opener, cs, cut)
             if i == -1:
                 break
-            rr = _ATTR_R.search(body, i, body.find(b">", i) + 1)
-            if rr is None or rr.group(1) is None:   # a cell without a reference: parse the row fully
-                row = _rewrite_row_full(attrs, body[cs:ce], row_num, {c: _b(x) if x else x for c, x in writes.items()},
-                                        edit, p, self.pat)
+            j = i + n_open
+            if body.startswith(b'r="', j):     # the usual <c r="AB12" …: no regex
+                ref = body[j + 3:body.find(b'"', j + 3)]
+                letters = ref.rstrip(b"0123456789")
+                if not (letters.isalpha() and letters.isupper() and ref[len(letters):].isdigit()):
+                    letters = None
+            else:
+                rr = _ATTR_R.search(body, i, body.find(b">", i) + 1)
+                letters = rr.group(1) if rr else None
+            if not letters:                    # a cell without a reference: parse the row fully
+                row = _rewrite_row_full(attrs, body[cs:ce], row_num, dict(writes), edit, p, self.pat)
                 return [row]
-            letters = rr.group(1)
             col = cols.get(letters)
             if col is None:
                 col = cols[letters] = _col_of(letters)
@@ -224,8 +231,8 @@ class _Row:
                             del writes[col]
                             kept.append((col, cell))
                             continue
-                        new = writes[col] = _keep_style(cell, _b(new) if new else new)
-                    if new is not None and _b(new) == cell:
+                        new = writes[col] = _keep_style(cell, new)
+                    if new is not None and new == cell:
                         del writes[col]
                         kept.append((col, cell))   # the same bytes: nothing to do
                         continue
@@ -238,19 +245,15 @@ class _Row:
                     _note_formula(edit, cell, p)
                     continue
                 kept.append((col, cell))
-        new_cells = [(c, _b(x)) for c, x in writes.items() if x]
+        new_cells = [(c, x) for c, x in writes.items() if x]
         if not new_cells and not changed:
             return None
-        merged = sorted(kept + new_cells, key=_first) if kept else sorted(new_cells, key=_first)
+        merged = sorted(kept + new_cells) if kept else sorted(new_cells)   # columns are distinct
         if merged:
             attrs = _fix_spans(attrs, merged[0][0] if not body[cs:cut].strip() else None, merged[-1][0])
         elif cs == cut and end == ce:
             return [self.row_open + attrs + b"/>"]
         return [self.row_open, attrs, b">", body[cs:cut], *[x for _, x in merged], body[end:ce], self.row_close]
-
-
-def _first(t: tuple) -> int:
-    return t[0]
 
 
 def _row_bytes(attrs: bytes, body: bytes, p: bytes) -> bytes:
@@ -312,19 +315,33 @@ def _keep_style(old: bytes, new: bytes | None) -> bytes | None:
     return new[:tag_end] + b' s="' + s.group(1) + b'"' + new[tag_end:]
 
 
+_SPANS: dict[tuple[bytes, int | None, int], bytes | None] = {}
+
+
 def _fix_spans(attrs: bytes, first: int | None, last: int) -> bytes:
     i = attrs.find(b' spans="')
     if i == -1:
         return attrs
     j = attrs.find(b'"', i + 8)
-    lo, _, hi = attrs[i + 8:j].partition(b":")
+    key = (attrs[i + 8:j], first, last)
+    new = _SPANS.get(key, b"")          # rows share their spans: each pair is worked out once
+    if new == b"":
+        new = _new_spans(*key)
+        if len(_SPANS) < 10_000:
+            _SPANS[key] = new
+    return attrs if new is None else attrs[:i] + b' spans="' + new + attrs[j:]
+
+
+def _new_spans(old: bytes, first: int | None, last: int) -> bytes | None:
+    """The widened ``spans`` value, or None when it does not change."""
+    lo, _, hi = old.partition(b":")
     if not (lo.isdigit() and hi.isdigit()):
-        return attrs
+        return None
     a, b = int(lo), int(hi)
     na, nb = (min(a, first) if first else a), max(b, last)
     if (na, nb) == (a, b):
-        return attrs
-    return attrs[:i] + b' spans="%d:%d"' % (na, nb) + attrs[j + 1:]
+        return None
+    return b"%d:%d" % (na, nb)
 
 
 def _widen_dimension(head: bytes, pat: _Patterns, max_row: int, max_col: int) -> bytes:
