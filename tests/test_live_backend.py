@@ -202,10 +202,11 @@ def test_a_full_refresh_makes_the_same_calls_at_100_and_2000_projects(tmp_path):
         refresh_book(book, as_of=AS_OF)
         totals[n] = book.total_calls()
         assert book.calls["ConditionalFormats.add_cell_value"] == 6     # 3 lights, 3 payment states
-    # The owned sheets' formats depend on the data (which stages, owners and lights occur), not
-    # on the row count; measured 564 and 564 (1,049 and 1,371 before).
+    # Measured 577 and 577 (1,049 and 1,371 before). They may differ a little: the owned sheets'
+    # rectangles depend on which stages, owners and lights occur (bounded by the layout: the
+    # sheets are capped), never on how many rows there are.
     assert abs(totals[100] - totals[2000]) <= 20, totals
-    assert max(totals.values()) <= 600, totals
+    assert max(totals.values()) <= 650, totals
 
 
 def test_conditional_rules_are_replaced_not_stacked():
