@@ -3,6 +3,49 @@
 ``tables_from_grids`` is the one place normalization happens; it never touches a file, so the
 file path (``read_workbook``/``validate``) and the live Excel backend (grids read through xlwings)
 produce identical tables and issues.
+
+Speed (issues 3 and 5). ``read_workbook`` on the demo workbooks of ``benchmarks/bench_refresh.py``
+(10,000 projects / 99,925 activities / 7,827 payments, 3.6 MB; 50,000 / 499,625 / 39,135,
+18 MB), each run in a fresh process, this 2-core VM shared with other jobs (load 2–3, so wall
+seconds swing by ±40 %; CPU seconds, threads included, are the steadier figure):
+
+==========  ===========================  ===========================  ==========
+size        before (d485391)             after                        peak MiB
+==========  ===========================  ===========================  ==========
+10k         1.29–2.10 s wall, 1.30–1.47  1.04–1.67 s wall, 1.08–1.19  219 → 219
+            s CPU                        s CPU (−20 %)
+50k         5.3–10.3 s wall, 7.2–7.8 s   4.7–7.7 s wall, 5.3–6.0 s    703 → 705
+            CPU                          CPU (−25 %)
+==========  ===========================  ===========================  ==========
+
+Where the time goes now (CPU seconds at 50k, quiet moment): python-calamine parses the three
+user sheets in 2.36 s and builds their Python values in 0.61 s — more than half, holding the GIL
+throughout; the error-cell search inflates 162 MB of XML in 0.25 s (on a thread, without the
+GIL); normalization takes 1.5–1.9 s (was 2.2 s; at 10k 0.36 s, was 0.38 s), of which the
+Activities sheet is 1.0 s: its five text-like columns cost ~0.1 s each (strip, error-text check,
+array, blanks: one C-level pass apiece), the transpose 0.16 s, dates 0.12 s. What changed: cyclic GC paused while reading (full passes
+walked every row list: to_python of Activities 1.08 s → 0.38 s), one calamine workbook per thread
+instead of one per sheet, error cells located by ``bytes.find`` instead of a regex over the whole
+part (83 ms → <1 ms per sheet at 10k), text/ID/lookup columns built as object arrays with C-level
+``map``/``factorize`` instead of per-cell comprehensions, uniform grids transposed with ``zip``,
+blank rows dropped before the frame is built. Tables and issues are identical to before (checked
+frame by frame, dtype by dtype, issue by issue on both workbooks).
+
+Tried and not kept, with figures:
+
+* **A forked process for the Activities sheet** (parse + normalize there, send the frame back
+  pickled): 10k 1.00 s vs 1.06 s in one process on a quiet machine, but slower under load
+  (50k: 5.4 and 9.5 s vs 4.3 and 5.3 s), pickling the frame costs 0.1 s (10k) / 0.56 s (50k), and
+  parent + child peak 484 + 546 MiB against 710 MiB. Not worth its complexity.
+* **fastexcel 0.21** parses the same sheets in 1.41 s at 50k (0.27 + 1.05 + 0.09) against
+  calamine's 2.97 s (parse + values) and releases the GIL (two parses on two threads: 0.42 s vs
+  0.25 s for one), so it would overlap parsing with normalization. But its values come out only as
+  Arrow: ``to_arrow``/``to_pandas`` and ``pandas.DataFrame.from_arrow`` on its Arrow PyCapsule all
+  need pyarrow, which is not installed (a new dependency of a few tens of MB); and it gives one
+  dtype per column, so a real date cell next to a typed ``2026/3/5`` comes back as text — the
+  per-cell type that validation reports on would have to be rebuilt (e.g. per-column dtypes plus
+  ``to_arrow_with_errors`` for the cells that do not fit). This is the next step if the refresh
+  targets (10k ≤ 1.5 s, 50k ≤ 8 s) are to be met: with calamine the parse alone is ~3 s at 50k.
 """
 from __future__ import annotations
 
