@@ -1,8 +1,9 @@
 """``refresh_book``: the whole refresh against an open workbook (the Excel button's work).
 
 Reads each input sheet with ONE range read (A1 to the used range's last cell, so the grid is
-padded from A1 exactly like the file reader's; five calls per sheet, sheet names read once), then runs the same pipeline as ``xltrack
-refresh`` — ``tables_from_grids`` → ``compute`` → ``make_plan`` — and applies the plan live.
+padded from A1 exactly like the file reader's; five calls per sheet, the sheet names read once
+and handed to the writer), then runs the same pipeline as ``xltrack refresh`` —
+``tables_from_grids`` → ``compute`` → ``make_plan`` — and applies the plan live.
 """
 from __future__ import annotations
 
