@@ -78,13 +78,22 @@ def _live_dump(book: fake.Book, covered_by_sheet):
     return book.sheet_names(), out
 
 
-def test_live_refresh_writes_what_the_file_backend_writes(demo, tmp_path):
+@pytest.mark.parametrize("start", ["demo", "after a file refresh"])
+def test_live_refresh_writes_what_the_file_backend_writes(demo, tmp_path, start):
+    """From the demo as written, and from a workbook the nightly file refresh wrote days before
+    (static light fills that are now stale, native charts that are updated in place)."""
     from xltrack.refresh import refresh
+    if start != "demo":
+        demo = refresh(demo, as_of=AS_OF - dt.timedelta(days=9), output=tmp_path / "night.xlsx",
+                       backup=False).path
     res = refresh(demo, as_of=AS_OF, output=tmp_path / "file.xlsx", backup=False)
     names_f, file_ = _file_dump(res.path)
 
     book = fake.Book.from_xlsx(demo)
+    charts_before = {s._name: len(s._charts._list) for s in book._sheets._list}
     summary = refresh_book(book, as_of=AS_OF)
+    if start != "demo":
+        assert charts_before["看板"] == 4 and book.calls["Charts.add"] == book.calls["Chart.delete"] == 0
     names_l, live = _live_dump(book, {n: f[2] for n, f in file_.items()})
 
     assert names_l == names_f
