@@ -41,14 +41,14 @@ def _payment_records(ctx: Ctx) -> list[dict]:
     pr, pt = ctx.results.projects, ctx.tables.projects
     if len(pr):
         pt = pt.reindex(pr.index)
-        for pid, o, c in zip(col(pr, "id"), S.clean_list(col(pr, "owner")), S.clean_list(col(pt, "customer"))):
+        for pid, o, c in zip(col(pr, "id"), S.column(pr, "owner"), S.column(pt, "customer")):
             if pid is not None and str(pid) not in owner:
                 owner[str(pid)], customer[str(pid)] = o, c
     # column by column (one pass per field, no per-row dict merging): 0.67 s → 0.2 s at 40k rows
-    cols = {k: S.clean_list(col(rp, k)) for k in ("project_id", "_row", "status", "status_text", "overdue_days",
-                                                   "outstanding")}
-    cols |= {k: S.clean_list(col(tp, k)) for k in ("installment", "planned_date", "planned_amount", "actual_date",
-                                                    "actual_amount")}
+    cols = {k: S.column(rp, k) for k in ("project_id", "_row", "status", "status_text", "overdue_days",
+                                          "outstanding")}
+    cols |= {k: S.column(tp, k) for k in ("installment", "planned_date", "planned_amount", "actual_date",
+                                           "actual_amount")}
     for k in ("planned_date", "actual_date"):
         cols[k] = [v.date() if isinstance(v, dt.datetime) else v for v in cols[k]]
     pids = [None if pid is None else str(pid) for pid in cols["project_id"]]

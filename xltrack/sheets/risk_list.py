@@ -44,9 +44,9 @@ def risk_records(ctx: Ctx) -> list[dict]:
     lights = col(rp, "light")
     keep = [i for i, light in enumerate(lights) if light in ("red", "yellow")]
 
-    def picked(df, key: str) -> list:          # only the red and yellow rows are cleaned
-        values = col(df, key)
-        return S.clean_list([values[i] for i in keep])
+    def picked(df, key: str) -> list:          # the red and yellow rows
+        values = S.column(df, key)
+        return [values[i] for i in keep]
 
     c = {k: picked(rp, k) for k in ("id", "_row", "owner", "stage", "reason_text")}
     n = {k: [S.number(v) for v in picked(rp, k)] for k in ("amount", "idle_days", "days_in_stage")}

@@ -11,6 +11,8 @@ import datetime as dt
 import math
 from typing import Any
 
+import numpy as np
+
 from ..i18n import pick
 from ..pipeline import layout
 from ..plan import Cell, Style
@@ -133,8 +135,26 @@ def clean_list(values: list) -> list:
     return out
 
 
+def column(df: Any, key: str) -> list:
+    """``clean_list`` of a DataFrame column (``None`` for each row when the column is missing).
+
+    A naive datetime column whose values are all at midnight converts in one numpy step to
+    ``datetime.date`` values (NaT → None), as :func:`clean` would one Timestamp at a time."""
+    if key not in df.columns:
+        return [None] * len(df)
+    s = df[key]
+    if s.dtype.kind == "M" and getattr(s.dtype, "tz", None) is None:
+        arr = s.to_numpy()
+        days = arr.astype("datetime64[D]")
+        if (days == arr)[~np.isnat(arr)].all():
+            return days.tolist()
+    return clean_list(s.tolist())
+
+
 def number(value: Any) -> float | None:
     """A float or None (NaN and non-numbers become None)."""
+    if value.__class__ is float:                  # the common case, inline
+        return value if value == value else None
     v = clean(value)
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return None
