@@ -6,30 +6,35 @@ produce identical tables and issues.
 
 Speed (issues 3 and 5). ``read_workbook`` on the demo workbooks of ``benchmarks/bench_refresh.py``
 (10,000 projects / 99,925 activities / 7,827 payments, 3.6 MB; 50,000 / 499,625 / 39,135,
-18 MB), each run in a fresh process, this 2-core VM shared with other jobs (load 2–3, so wall
-seconds swing by ±40 %; CPU seconds, threads included, are the steadier figure):
+18 MB), each run in a fresh process, this 2-core VM shared with other jobs (wall seconds swing
+with their load; CPU seconds, threads included, are the steadier figure):
 
-==========  ===========================  ===========================  ==========
-size        before (d485391)             after                        peak MiB
-==========  ===========================  ===========================  ==========
-10k         1.29–2.10 s wall, 1.30–1.47  1.04–1.67 s wall, 1.08–1.19  219 → 219
-            s CPU                        s CPU (−20 %)
-50k         5.3–10.3 s wall, 7.2–7.8 s   4.7–7.7 s wall, 5.3–6.0 s    703 → 705
-            CPU                          CPU (−25 %)
-==========  ===========================  ===========================  ==========
+==========  ================================  ================================  ==========
+size        before (d485391)                  after                             peak MiB
+==========  ================================  ================================  ==========
+10k         0.96–1.21 s wall, 1.21–1.33 s CPU  0.90–1.05 s wall, 0.92–1.06 s CPU  219 → 222
+50k         5.25–6.34 s wall, 7.07–7.54 s CPU  3.86–4.85 s wall, 4.95–4.98 s CPU  703 → 717
+==========  ================================  ================================  ==========
 
-Where the time goes now (CPU seconds at 50k, quiet moment): python-calamine parses the three
-user sheets in 2.36 s and builds their Python values in 0.61 s — more than half, holding the GIL
-throughout; the error-cell search inflates 162 MB of XML in 0.25 s (on a thread, without the
-GIL); normalization takes 1.5–1.9 s (was 2.2 s; at 10k 0.36 s, was 0.38 s), of which the
-Activities sheet is 1.0 s: its five text-like columns cost ~0.1 s each (strip, error-text check,
-array, blanks: one C-level pass apiece), the transpose 0.16 s, dates 0.12 s. What changed: cyclic GC paused while reading (full passes
-walked every row list: to_python of Activities 1.08 s → 0.38 s), one calamine workbook per thread
-instead of one per sheet, error cells located by ``bytes.find`` instead of a regex over the whole
-part (83 ms → <1 ms per sheet at 10k), text/ID/lookup columns built as object arrays with C-level
-``map``/``factorize`` instead of per-cell comprehensions, uniform grids transposed with ``zip``,
-blank rows dropped before the frame is built. Tables and issues are identical to before (checked
-frame by frame, dtype by dtype, issue by issue on both workbooks).
+(three and two alternating runs, load ≈ 1.8; about −20 % CPU at 10k and −33 % at 50k, where the
+garbage collector's full passes over millions of cells cost most.)
+
+Where the time goes now (CPU seconds at 50k): python-calamine parses the three user sheets in
+2.36 s and builds their Python values in 0.61 s — more than half, holding the GIL throughout; the
+error-cell search inflates 162 MB of XML in 0.25 s (on a thread, without the GIL); normalization
+takes 1.4–1.9 s (was 2.2 s; at 10k 0.36 s, was 0.38 s), of which the Activities sheet is 1.0 s:
+its two free-text columns cost ~0.1 s each (strip, error-text check, array, blanks: one C-level
+pass apiece), its ID and name columns ~0.06 s each, the transpose 0.16 s, dates 0.12 s.
+
+What changed: cyclic GC paused while reading (its full passes walked every row list: to_python of
+Activities 1.08 s → 0.38 s); one calamine workbook per thread instead of one per sheet; error
+cells located by ``bytes.find`` instead of a regex over the whole part (83 ms → <1 ms per sheet
+at 10k); text columns built as object arrays with C-level ``map`` instead of per-cell
+comprehensions; ID and name columns trimmed, checked and resolved once per distinct text
+(``factorize``); uniform grids transposed with ``zip``; blank rows dropped before the frame is
+built. Tables and issues are identical to before (checked frame by frame, dtype by dtype, issue
+by issue on both workbooks; ``tests/test_normalize_columns.py`` checks the fast paths against the
+per-cell rules).
 
 Tried and not kept, with figures:
 
@@ -41,7 +46,7 @@ Tried and not kept, with figures:
   calamine's 2.97 s (parse + values) and releases the GIL (two parses on two threads: 0.42 s vs
   0.25 s for one), so it would overlap parsing with normalization. But its values come out only as
   Arrow: ``to_arrow``/``to_pandas`` and ``pandas.DataFrame.from_arrow`` on its Arrow PyCapsule all
-  need pyarrow, which is not installed (a new dependency of a few tens of MB); and it gives one
+  need pyarrow, which is not installed here (its size and import time not measured); and it gives one
   dtype per column, so a real date cell next to a typed ``2026/3/5`` comes back as text — the
   per-cell type that validation reports on would have to be rebuilt (e.g. per-column dtypes plus
   ``to_arrow_with_errors`` for the cells that do not fit). This is the next step if the refresh
