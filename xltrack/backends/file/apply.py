@@ -34,6 +34,13 @@ _CONTROLS = re.compile(rb"<mc:AlternateContent\b(?:(?!</mc:AlternateContent>).)*
                        rb"|<controls\b.*?</controls>", re.S)
 
 
+def _has_formula(xml: bytes) -> bool:
+    """Whether a worksheet part holds a ``<f>`` element (substring tests before the regex)."""
+    if b"<" + _prefix(xml) + b"f" not in xml:    # one substring scan: ~4× faster than the regex
+        return False
+    return re.search(rb"<(\w+:)?f[ >]", xml) is not None
+
+
 def _charts_module():
     try:
         from . import charts
@@ -159,7 +166,7 @@ class _Apply:
         cw = CellWriter(self.styles, date1904=self.wb.date1904)
         old, drop = ([], []) if is_new else self._old_owned_parts(part)
         old_xml = None if is_new else self.pkg.read(part)   # read once (History: 20 MB at 50k)
-        if old_xml is not None and re.search(rb"<(\w+:)?f[ >]", old_xml):
+        if old_xml is not None and _has_formula(old_xml):
             self.dropped_formula = True
         charts_mod = _charts_module() if sw.charts else None
         drawing_rid = "rId1" if charts_mod else None
@@ -203,10 +210,12 @@ class _Apply:
                 ids[rel.id] = f"rIdX{len(kept) + 1}"   # never collides with the rIdN written anew
                 kept.append(Rel(ids[rel.id], rel.type, rel.target))
         carried = ""
-        legacy = re.search(rb'<(?:\w+:)?legacyDrawing\b[^>]*?r:id="([^"]+)"', old_xml)
+        # substring tests first: a regex scan of a 20 MB History part costs ~0.1 s, `in` ~5 ms
+        legacy = (re.search(rb'<(?:\w+:)?legacyDrawing\b[^>]*?r:id="([^"]+)"', old_xml)
+                  if b"legacyDrawing" in old_xml else None)
         if legacy and legacy.group(1).decode() in ids:
             carried += f'<legacyDrawing r:id="{ids[legacy.group(1).decode()]}"/>'
-        controls = _CONTROLS.search(old_xml)
+        controls = _CONTROLS.search(old_xml) if b"<controls" in old_xml else None
         if controls:
             block = controls.group(0).decode("utf-8")
             block = re.sub(r'r:id="([^"]+)"', lambda m: f'r:id="{ids.get(m.group(1), m.group(1))}"', block)

@@ -7,6 +7,8 @@ one) and the ``<drawing>`` reference when the sheet has charts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 
 from ...plan import SheetWrite
 from .cells import CellWriter
@@ -14,7 +16,7 @@ from .workbook_parts import Rel
 from .xmlutil import MAIN_NS, REL_NS, RT, col_letter, esc
 
 
-_MISS = object()
+_LINK = attrgetter("link")
 
 
 @dataclass
@@ -43,30 +45,43 @@ def owned_sheet_xml(sw: SheetWrite, cw: CellWriter, *, drawing_rid: str | None =
     rows_xml: list[str] = []
     max_col = 0
     tail, opener, heights = cw.tail, cw.open, sw.row_heights
-    memo: dict[int, str | None] = {}    # id(cell) → tail; the plan keeps every cell alive meanwhile
-    letters = [""]
+    # id(cell) → tail ("" for no element); the plan keeps every cell alive meanwhile. Builders
+    # share Cells (History), so a row's tails are mostly found with map() at C speed.
+    memo: dict[int, str] = {id(None): ""}
+    get = memo.get
+    pre = [""]                                   # pre[c] = '<c r="' + column letters
     for r, row in enumerate(sw.rows, start=1):
+        ht = heights.get(r) if heights else None
         if not row:
-            ht = heights.get(r)
             if ht:
                 rows_xml.append(f'<row r="{r}" ht="{ht:g}" customHeight="1"></row>')
             continue
-        while len(letters) <= len(row):
-            letters.append(col_letter(len(letters)))
+        while len(pre) <= len(row):
+            pre.append(opener + col_letter(len(pre)))
+        ts = list(map(get, map(id, row)))
+        if None in ts:
+            i = ts.index(None)
+            while True:
+                ts[i] = memo[id(row[i])] = tail(row[i]) or ""
+                if None not in ts:
+                    break
+                i = ts.index(None, i)
         rs = str(r)
-        cells = []
-        last = 0
-        for c, cell in enumerate(row, start=1):
-            if cell is None:
-                continue
-            t = memo.get(id(cell), _MISS)   # builders share Cells (History): by object first
-            if t is _MISS:
-                t = memo[id(cell)] = tail(cell)     # None for an empty unstyled cell
-            if t is not None:
-                cells.append(f"{opener}{letters[c]}{rs}{t}")
-                last = c
-            if cell.link:
-                ref = f"{letters[c]}{rs}"
+        last = len(ts)
+        while last and not ts[last - 1]:
+            last -= 1
+        if last > max_col:
+            max_col = last
+        attrs = f' ht="{ht:g}" customHeight="1"' if ht else ""
+        if last or attrs:
+            rows_xml.append(f'<row r="{rs}"{attrs}>'
+                            + "".join([f"{pre[c]}{rs}{t}" for c, t in enumerate(ts, 1) if t]) + "</row>")
+    if any(map(_LINK, filter(None, chain.from_iterable(sw.rows)))):   # hyperlinks: a second, rare pass
+        for r, row in enumerate(sw.rows, start=1):
+            for c, cell in enumerate(row, start=1):
+                if cell is None or not cell.link:
+                    continue
+                ref = f"{col_letter(c)}{r}"
                 if cell.link.startswith("#"):
                     loc = esc(cell.link[1:])
                     disp = f' display="{esc(cell.value)}"' if isinstance(cell.value, str) and cell.value else ""
@@ -75,12 +90,6 @@ def owned_sheet_xml(sw: SheetWrite, cw: CellWriter, *, drawing_rid: str | None =
                     rid = f"rId{len(rels) + 2}"   # rId1 is kept for the drawing
                     rels.append(Rel(rid, RT + "hyperlink", cell.link, external=True))
                     links.append(f'<hyperlink ref="{ref}" r:id="{rid}"/>')
-        if last > max_col:
-            max_col = last
-        ht = heights.get(r) if heights else None
-        attrs = f' ht="{ht:g}" customHeight="1"' if ht else ""
-        if cells or attrs:
-            rows_xml.append(f'<row r="{rs}"{attrs}>{"".join(cells)}</row>')
     for r, ht in sorted(sw.row_heights.items()):
         if r > len(sw.rows):
             rows_xml.append(f'<row r="{r}" ht="{ht:g}" customHeight="1"/>')

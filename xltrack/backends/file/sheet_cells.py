@@ -200,20 +200,21 @@ class _Row:
             if i == -1:
                 break
             j = i + n_open
+            col = None
             if body.startswith(b'r="', j):     # the usual <c r="AB12" …: no regex
                 ref = body[j + 3:body.find(b'"', j + 3)]
                 letters = ref.rstrip(b"0123456789")
-                if not (letters.isalpha() and letters.isupper() and ref[len(letters):].isdigit()):
-                    letters = None
+                if len(letters) < len(ref):    # some digits follow
+                    col = cols.get(letters)
+                    if col is None and letters.isalpha() and letters.isupper():
+                        col = cols[letters] = _col_of(letters)
             else:
                 rr = _ATTR_R.search(body, i, body.find(b">", i) + 1)
-                letters = rr.group(1) if rr else None
-            if not letters:                    # a cell without a reference: parse the row fully
+                if rr and rr.group(1):
+                    col = _col_of(rr.group(1))
+            if col is None:                    # a cell without a usable reference: parse the row fully
                 row = _rewrite_row_full(attrs, body[cs:ce], row_num, dict(writes), edit, p, self.pat)
                 return [row]
-            col = cols.get(letters)
-            if col is None:
-                col = cols[letters] = _col_of(letters)
             if col < lo:
                 break
             tail.append((col, i, cut))
@@ -249,11 +250,12 @@ class _Row:
         if not new_cells and not changed:
             return None
         merged = sorted(kept + new_cells) if kept else sorted(new_cells)   # columns are distinct
+        head = body[cs:cut]
         if merged:
-            attrs = _fix_spans(attrs, merged[0][0] if not body[cs:cut].strip() else None, merged[-1][0])
+            attrs = _fix_spans(attrs, merged[0][0] if not head.strip() else None, merged[-1][0])
         elif cs == cut and end == ce:
             return [self.row_open + attrs + b"/>"]
-        return [self.row_open, attrs, b">", body[cs:cut], *[x for _, x in merged], body[end:ce], self.row_close]
+        return [self.row_open, attrs, b">", head, *[x for _, x in merged], body[end:ce], self.row_close]
 
 
 def _row_bytes(attrs: bytes, body: bytes, p: bytes) -> bytes:
