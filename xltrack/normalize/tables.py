@@ -22,25 +22,9 @@ from . import columns as C
 from .headers import HeaderMap
 from .lookup import activity_type_resolver, owner_resolver, stage_resolver
 from .values import is_error
+from ..cellref import col_letter, col_index
 
 _P_ID = re.compile(r"^\s*P-?(\d+)\s*$", re.IGNORECASE)
-
-
-def col_letter(c: int) -> str:
-    """1 -> 'A', 27 -> 'AA'."""
-    s = ""
-    while c:
-        c, r = divmod(c - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def col_index(letters: str) -> int:
-    """'A' -> 1, 'AA' -> 27."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n
 
 
 def _columns_of(rows: list[list[Any]], wanted: list[int]) -> dict[int, list[Any]]:

@@ -42,6 +42,7 @@ from typing import Any
 from ..i18n import pick
 from .defaults import layout
 from .models import ActivityType, Owner, Pipeline, Stage
+from ..cellref import col_letter
 
 
 # -- the layout, as data ------------------------------------------------------------------------
@@ -259,15 +260,6 @@ def config_grid(pipeline: Pipeline, lang: str, lay: ConfigLayout | None = None) 
             for k, v in row.items():
                 put(pos.first_row + i, pos.cols[k], None if v in ("", None) else v)
     return grid
-
-
-def col_letter(c: int) -> str:
-    """1-based column number → Excel letters (1 → A, 27 → AA)."""
-    s = ""
-    while c:
-        c, r = divmod(c - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def pipeline_from_grid(grid: list[list[Any]], *, sheet_name: str, lang: str) -> Pipeline:

@@ -16,6 +16,7 @@ import numpy as np
 from ..i18n import pick
 from ..pipeline import layout
 from ..plan import Cell, Style
+from ..cellref import col_letter
 
 _L = layout()
 COLORS = _L.colors
@@ -63,15 +64,6 @@ def sheet_name(key: str, lang: str) -> str:
 def quote_sheet(name: str) -> str:
     """``'Sheet name'`` as used in formulas and internal links (apostrophes doubled)."""
     return "'" + name.replace("'", "''") + "'"
-
-
-def col_letter(col: int) -> str:
-    """1-based column index → letters (1 → A, 27 → AA)."""
-    s = ""
-    while col > 0:
-        col, r = divmod(col - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def internal_link(sheet: str, cell: str) -> str:

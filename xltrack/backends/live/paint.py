@@ -7,16 +7,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Hashable, Iterable
+from ...cellref import col_letter
 
 MAX_ADDRESS = 255          # Excel refuses longer Range("…") strings
-
-
-def col_letter(c: int) -> str:
-    s = ""
-    while c:
-        c, r = divmod(c - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def area(r1: int, c1: int, r2: int, c2: int) -> str:
