@@ -70,3 +70,15 @@ def test_row_rewrite_parses_references_and_falls_back_for_odd_ones():
     assert b'<c><v>1</v></c><c><v>2</v></c><c r="C3"><v>7</v></c>' in out
     assert rewrite_sheet(out, SheetEdit(cells={r: {3: '<c r="C%d"><v>7</v></c>' % r} for r in (1, 2, 3)},
                                         owned={3: (2, 3)})) == out   # str elements, same bytes: unchanged
+
+
+def test_a_row_that_already_ends_with_the_new_cells_is_kept_unless_an_owned_cell_precedes_them():
+    head = b'<worksheet xmlns="x"><sheetData>'
+    rows = (b'<row r="2"><c r="A2"><v>1</v></c><c r="D2"><v>4</v></c></row>'
+            b'<row r="3"><c r="A3"><v>1</v></c><c r="C3"><v>3</v></c><c r="D3"><v>4</v></c></row>')
+    xml = head + rows + b"</sheetData></worksheet>"
+    e = SheetEdit(cells={2: {3: None, 4: b'<c r="D2"><v>4</v></c>'}, 3: {4: b'<c r="D3"><v>4</v></c>'}},
+                  owned={3: (2, 3), 4: (2, 3)})
+    out = rewrite_sheet(xml, e)
+    assert rows[:rows.index(b'<row r="3"')] in out                     # row 2: unchanged bytes
+    assert b'<row r="3"><c r="A3"><v>1</v></c><c r="D3"><v>4</v></c></row>' in out   # C3 was owned: cleared

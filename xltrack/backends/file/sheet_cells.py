@@ -180,6 +180,33 @@ class _Row:
         self.row_open, self.row_close = b"<" + p + b"row", b"</" + p + b"row>"
         self.cols: dict[bytes, int] = {}   # column letters → index
 
+    def _unchanged(self, writes: dict, cs: int, end: int, lo: int) -> bool:
+        """The steady state (a refresh after a refresh): the row already ends with exactly the
+        cells to write, and the cell before them lies left of every owned column. One
+        comparison instead of parsing each owned cell: 1.0 → 0.5 s on an unchanged 50k-row
+        Projects sheet."""
+        block = b"".join([x for _, x in sorted(writes.items()) if x])
+        start = end - len(block)
+        if start < cs or not block or not self.body.startswith(block, start):
+            return False
+        body = self.body
+        if not body.startswith(self.opener, start):   # the block must begin a cell
+            return False
+        i = body.rfind(self.opener, cs, start)
+        if i == -1:
+            return not body[cs:start].strip()
+        j = i + len(self.opener)
+        if not body.startswith(b'r="', j):
+            return False
+        ref = body[j + 3:body.find(b'"', j + 3)]
+        letters = ref.rstrip(b"0123456789")
+        col = self.cols.get(letters)
+        if col is None:
+            if not (letters and len(letters) < len(ref) and letters.isalpha() and letters.isupper()):
+                return False
+            col = self.cols[letters] = _col_of(letters)
+        return col < lo
+
     def rewrite(self, attrs: bytes, cs: int, ce: int, row_num: int, writes: dict, lo: int) -> list[bytes] | None:
         """The row's new pieces, or None when it does not change. Cells are scanned backwards
         from the row's end and only as far as ``lo``, the leftmost column xltrack touches in this
@@ -193,6 +220,8 @@ class _Row:
                 end = x
         opener, cols = self.opener, self.cols
         n_open = len(opener)
+        if writes and not edit.fill_only and self._unchanged(writes, cs, end, lo):
+            return None
         tail: list[tuple[int, int, int]] = []
         cut = end
         while True:
