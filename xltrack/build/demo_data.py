@@ -182,7 +182,8 @@ def _payments(rng: random.Random, p: dict[str, Any], as_of: dt.date, lang: str) 
         planned = start + d(days=after)
         row: dict[str, Any] = {"project_id": p["id"], "installment": name, "planned_date": planned,
                                "planned_amount": round(p["amount"] * share, 2)}
-        if planned < as_of and rng.random() < 0.75:
+        # most installments are paid, late ones less often: a few overdue, most collected
+        if planned < as_of and rng.random() < (0.8 if (as_of - planned).days > 14 else 0.4):
             row["actual_date"] = min(as_of, planned + d(days=rng.randint(-3, 12)))
             row["actual_amount"] = row["planned_amount"]
         out.append(row)
