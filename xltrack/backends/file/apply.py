@@ -295,7 +295,7 @@ def apply_plan(src: Path, plan: WritePlan, dst: Path, *, level: int = -1, lang: 
     if src.resolve() == dst.resolve():
         raise ValueError("apply_plan writes a new file; use xltrack.refresh for in-place updates")
     # one worker: compression of the big parts overlaps with building the next ones (zlib
-    # releases the GIL); a second worker gained nothing measurable on 2 cores
+    # releases the GIL); on the 2-core target the main thread needs the other core
     with Package(src, lang=lang) as pkg, ThreadPoolExecutor(max_workers=1) as pool:
         job = _Apply(pkg, level, pool)
         job.user_sheets(plan)

@@ -7,8 +7,8 @@ with (= + - @), and ``sharedStrings.xml`` stays untouched.
 Speed: an element is ``<c r="`` + reference + a *tail* that depends only on the value, its type
 and the style object. Tails are cached per writer, so a value that repeats down a column (a
 stage, an owner, a light, a date, a small integer) is typed, escaped and style-resolved once.
-Measured on the 50k-project benchmark (History sheet 50k rows × 10, computed columns 90k rows ×
-7–2): building the elements went from ~1.4 s to ~0.5 s.
+Measured on the 50k-project benchmark (History sheet 50k rows × 10, computed columns on 50k
+Projects and 40k Payments rows): building the elements took 2.0 s under cProfile, 0.85 s now.
 """
 from __future__ import annotations
 

@@ -183,8 +183,8 @@ class _Row:
     def _unchanged(self, writes: dict, cs: int, end: int, lo: int) -> bool:
         """The steady state (a refresh after a refresh): the row already ends with exactly the
         cells to write, and the cell before them lies left of every owned column. One
-        comparison instead of parsing each owned cell: 1.0 → 0.5 s on an unchanged 50k-row
-        Projects sheet."""
+        comparison instead of parsing each owned cell: the user-sheet phase of a second 50k
+        refresh (Projects + Payments unchanged) went from 1.0 to 0.75 s."""
         block = b"".join([x for _, x in sorted(writes.items()) if x])
         start = end - len(block)
         if start < cs or not block or not self.body.startswith(block, start):
