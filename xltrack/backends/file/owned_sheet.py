@@ -95,7 +95,9 @@ def owned_sheet_xml(sw: SheetWrite, cw: CellWriter, *, drawing_rid: str | None =
             rows_xml.append(f'<row r="{r}" ht="{ht:g}" customHeight="1"/>')
     n_rows = max(len(sw.rows), max(sw.row_heights, default=0))
     dim = f"A1:{col_letter(max(max_col, 1))}{max(n_rows, 1)}" if rows_xml else "A1"
-    pr = f'<sheetPr><tabColor rgb="FF{sw.tab_color.lstrip("#").upper()[-6:]}"/></sheetPr>' if sw.tab_color else ""
+    # Printing (weekly review meetings): A4 landscape, as wide as one page, as many pages tall as needed.
+    tab = f'<tabColor rgb="FF{sw.tab_color.lstrip("#").upper()[-6:]}"/>' if sw.tab_color else ""
+    pr = f'<sheetPr>{tab}<pageSetUpPr fitToPage="1"/></sheetPr>'
     pane = _pane(sw.freeze) if sw.freeze else ""
     sel = ' tabSelected="1"' if selected else ""
     views = f'<sheetViews><sheetView workbookViewId="0"{sel}>{pane}</sheetView></sheetViews>'
@@ -109,6 +111,7 @@ def owned_sheet_xml(sw: SheetWrite, cw: CellWriter, *, drawing_rid: str | None =
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">{pr}<dimension ref="{dim}"/>{views}'
            f'<sheetFormatPr defaultRowHeight="15"/>{cols}<sheetData>{"".join(rows_xml)}</sheetData>'
-           f'{merges}{hl}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+           f'{merges}{hl}<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+           f'<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
            f"{drawing}{carried}</worksheet>")
     return OwnedSheetXml(xml.encode("utf-8"), rels)
