@@ -108,7 +108,7 @@ def _child_orders(root) -> dict[str, list[str]]:
 
 
 def _xlsxwriter_chart() -> bytes:
-    xlsxwriter = pytest.importorskip("xlsxwriter")
+    xlsxwriter = __import__("xlsxwriter")
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet("S")

@@ -19,7 +19,7 @@ AS_OF = dt.date(2026, 11, 27)
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
-    build = pytest.importorskip("xltrack.build.api")
+    build = __import__("xltrack.build.api", fromlist=["init"])
     path = tmp_path_factory.mktemp("demo") / "demo.xlsx"
     build.init(path, demo=True, rows=60, seed=7, as_of=AS_OF)
     return path
