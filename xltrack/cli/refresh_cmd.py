@@ -1,6 +1,8 @@
 """``xltrack refresh WORKBOOK``: a thin wrapper over :func:`xltrack.refresh.refresh`."""
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..i18n import pick
@@ -43,7 +45,7 @@ def command(path: str, as_of, output: str | None, no_backup: bool, keep_backups:
     from ..refresh import refresh
 
     if progress is None:
-        progress = click.get_text_stream("stderr").isatty()
+        progress = sys.stderr.isatty()
     res = refresh(path, as_of=resolve_as_of(as_of), output=output, backup=not no_backup,
                   keep_backups=keep_backups, progress=_progress(progress))
     lang = res.tables.lang
