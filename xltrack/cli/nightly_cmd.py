@@ -51,11 +51,14 @@ def _log_to_stderr(verbose: bool) -> None:
 @click.option("--from", "sender", default=None, metavar="ADDR", help="Sender address.")
 @click.option("--team", default=None, help="Team name in the subject (default: the Config sheet's).")
 @click.option("--no-recalc", is_flag=True, help="Never run LibreOffice; mark the copy to recalculate on open.")
+@click.option("--chart/--no-chart", "chart", default=None,
+              help="Show the Dashboard as a picture in the team digest (LibreOffice + pdftoppm; "
+                   "without them the mail goes out without it). Default: `chart` in the config, off.")
 @click.pass_context
 def command(ctx: click.Context, path: str, to: tuple[str, ...], cc: tuple[str, ...], per_owner: bool, as_of,
             attach: str | None, dry_run: str | None, config: str | None, smtp_host: str | None,
             smtp_port: int | None, security: str | None, smtp_user: str | None, sender: str | None,
-            team: str | None, no_recalc: bool) -> None:
+            team: str | None, no_recalc: bool, chart: bool | None) -> None:
     """Refresh WORKBOOK, then e-mail it with a digest: red projects and why, this week's changes,
     collections due, data issues.
 
@@ -70,7 +73,7 @@ def command(ctx: click.Context, path: str, to: tuple[str, ...], cc: tuple[str, .
 
     _log_to_stderr(bool((ctx.find_root().obj or {}).get("verbose")))
     settings = load_settings(config, host=smtp_host, port=smtp_port, security=security, user=smtp_user,
-                             sender=sender, team=team, attach=attach, recalc=False if no_recalc else None)
+                             sender=sender, team=team, attach=attach, recalc=False if no_recalc else None, chart=chart)
     res = nightly(path, to=list(to), cc=list(cc), per_owner=per_owner, as_of=resolve_as_of(as_of),
                   attach=attach, dry_run=dry_run, settings=settings)
     lang = res.refresh.tables.lang if res.refresh is not None else "zh"

@@ -7,6 +7,8 @@ message per recipient group (the team digest for ``to``/``cc``; with ``per_owner
 owner listed with an e-mail on the Config sheet, holding only that owner's projects) and sends
 them — or, with ``dry_run``, writes them as ``.eml`` files. The refreshed workbook is kept
 whether or not the mail goes out; with ``outbox`` set, unsent messages are kept there too.
+With ``chart`` (``--chart``, ``chart = true``), the team digest carries the refreshed Dashboard as
+an inline PNG (:mod:`.chart`); per-owner digests do not, since the Dashboard shows the whole team.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from ..errors import ConfigError, OutputError, SendError
 from ..i18n import pick
 from ..tables import Tables
 from .attachment import prepare_attachment
+from .chart import dashboard_image
 from .digest import Digest, build_digest
 from .message import build_message, clean_header, parse_address
 from .render import render_html, render_text, subject
@@ -53,6 +56,7 @@ class NightlyResult:
     dry_run: Path | None = None
     attachment: str | None = None       # file name of the attachment, None when not attached
     recalc: str | None = None           # no-formulas | libreoffice | full-calc-on-load
+    chart: bool = False                 # the team digest carries the inline Dashboard picture
     refresh: Any = None                 # the xltrack.refresh RefreshResult
     seconds: float = 0.0
 
@@ -83,11 +87,12 @@ def _check_settings(settings: NightlySettings, dry_run: Path | None) -> None:
 
 def nightly(path: str | Path, *, to: Iterable[str] = (), cc: Iterable[str] = (), per_owner: bool = False,
             as_of: dt.date | None = None, attach: str | None = None, dry_run: str | Path | None = None,
-            settings: NightlySettings | None = None) -> NightlyResult:
+            settings: NightlySettings | None = None, chart: bool | None = None) -> NightlyResult:
     """Refresh ``path`` and send the digest; see the module docstring and ``docs/nightly.md``.
 
     ``to``/``cc`` default to the settings' lists, ``attach`` (xlsx | xlsm | none) to the settings'
-    value (``xlsx``). Raises :class:`~xltrack.errors.SendError` (exit 6) when mail finally fails.
+    value (``xlsx``), ``chart`` to the settings' ``chart`` (off). Raises
+    :class:`~xltrack.errors.SendError` (exit 6) when mail finally fails.
     """
     started = time.perf_counter()
     settings = settings or load_settings()
@@ -103,7 +108,7 @@ def nightly(path: str | Path, *, to: Iterable[str] = (), cc: Iterable[str] = (),
 
     rr = refresh(path, as_of=as_of)
     result = mail_refreshed(Path(rr.path), rr.tables, rr.results, to=to_a, cc=cc_a, per_owner=per_owner,
-                            attach=attach or settings.attach, dry_run=dry, settings=settings)
+                            attach=attach or settings.attach, dry_run=dry, settings=settings, chart=chart)
     result.refresh = rr
     result.seconds = time.perf_counter() - started
     return result
@@ -138,9 +143,10 @@ def _safe(name: str) -> str:
 def mail_refreshed(workbook: Path, tables: Tables, results: Results, *, to: list[Address],
                    cc: list[Address] = (), per_owner: bool = False, attach: str = "xlsx",
                    dry_run: Path | None = None, settings: NightlySettings | None = None,
-                   now: dt.datetime | None = None) -> NightlyResult:
+                   now: dt.datetime | None = None, chart: bool | None = None) -> NightlyResult:
     """Build and send (or write) the digests of an already refreshed workbook."""
     settings = settings or load_settings()
+    chart = settings.chart if chart is None else chart
     # the team name comes from the Config sheet: one line of text, whatever was typed there
     team = clean_header(settings.team if settings.team is not None else (tables.pipeline.team or ""))
     sender = _sender(settings, team)
@@ -169,10 +175,15 @@ def mail_refreshed(workbook: Path, tables: Tables, results: Results, *, to: list
             att = None
         result.attachment = att.filename if att else None
         result.recalc = att.recalc if att else None
+        image = None
+        if chart and any(label == "team" for label, *_ in groups):
+            image = dashboard_image(workbook, lang=results.lang, as_of=results.as_of, domain=sender.domain or None)
+        result.chart = image is not None
         for label, d, to_g, cc_g in groups:
             d.attachment, d.attachment_note = result.attachment, note
-            msg = build_message(subject=subject(d), text=render_text(d), html=render_html(d),
-                                sender=sender, to=to_g, cc=cc_g, attachment=att, date=now)
+            img = image if label == "team" else None
+            msg = build_message(subject=subject(d), text=render_text(d), html=render_html(d, image=img),
+                                sender=sender, to=to_g, cc=cc_g, attachment=att, date=now, image=img)
             rcpts = list(dict.fromkeys(a.addr_spec for a in [*to_g, *cc_g]))
             outgoing.append(Outgoing(message=msg, recipients=rcpts, label=label))
             result.messages.append(MailItem(label=label, recipients=rcpts, subject=str(msg["Subject"]),

@@ -8,7 +8,8 @@ end up as text inside one header, never as a header of its own. The SMTP envelop
 passed explicitly, never derived from header text.
 
 Structure: ``multipart/mixed`` ⟶ (``multipart/alternative`` ⟶ text/plain, text/html) + the
-workbook. Bodies are UTF-8, base64 (safe for CJK and long HTML lines through any relay).
+workbook; with an inline picture (``--chart``) the HTML becomes ``multipart/related`` ⟶ (text/html,
+image/png with the ``Content-ID`` the HTML's ``<img src="cid:…">`` names), the text part unchanged. Bodies are UTF-8, base64 (safe for CJK and long HTML lines through any relay).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from email.utils import format_datetime, make_msgid
 
 from .. import __version__
 from .attachment import Attachment
+from .chart import InlineImage
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 _ADDR = re.compile(r"^[^@\s<>(),;:\"\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
@@ -47,7 +49,8 @@ def parse_address(text: str, display_name: str = "") -> Address:
 
 def build_message(*, subject: str, text: str, html: str, sender: Address, to: list[Address],
                   cc: list[Address] = (), attachment: Attachment | None = None,
-                  date: dt.datetime | None = None, message_id: str | None = None) -> EmailMessage:
+                  date: dt.datetime | None = None, message_id: str | None = None,
+                  image: InlineImage | None = None) -> EmailMessage:
     """The message, ready for ``smtplib.send_message`` or to be written as an ``.eml`` file."""
     msg = EmailMessage(policy=SMTP)
     msg["Subject"] = clean_header(subject)
@@ -61,6 +64,10 @@ def build_message(*, subject: str, text: str, html: str, sender: Address, to: li
     msg["X-Mailer"] = f"xltrack {__version__}"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="base64")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="base64")
+    if image is not None:
+        html_part = msg.get_payload()[1]
+        html_part.add_related(image.data, maintype="image", subtype="png", cid=image.cid,
+                              disposition="inline", filename=image.filename)
     if attachment is not None:
         msg.add_attachment(attachment.path.read_bytes(), maintype=attachment.maintype,
                            subtype=attachment.subtype, filename=clean_header(attachment.filename))

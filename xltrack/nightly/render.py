@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
+from typing import TYPE_CHECKING
 
 from ..i18n import pick
 from ..pipeline import layout
 from .digest import MAX_RED, Digest
+
+if TYPE_CHECKING:
+    from .chart import InlineImage
 
 SYMBOLS = {"CNY": "¥", "RMB": "¥", "JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$"}
 # two tiles a row: "¥45,786,000" in 18 px bold needs ~110 px, and a phone gives ~150 px per half
@@ -203,7 +207,14 @@ def _para(text: str) -> str:
     return f'<tr><td style="padding:8px 16px;font-size:14px;color:#4B5563;">{escape(text)}</td></tr>'
 
 
-def render_html(d: Digest, *, shown_red: int | None = None) -> str:
+def _image_html(image: "InlineImage") -> str:
+    """The inline picture: ``width`` set for Outlook, shrunk to the screen elsewhere, with alt text."""
+    return (f'<tr><td style="padding:8px 12px;"><img src="{escape(image.src)}" width="{image.width}" '
+            f'height="{image.height}" alt="{escape(image.alt)}" style="display:block;width:100%;'
+            f'max-width:{image.width}px;height:auto;border:0;"></td></tr>')
+
+
+def render_html(d: Digest, *, shown_red: int | None = None, image: "InlineImage | None" = None) -> str:
     C = _colors()
     s = _sections(d)
     shown = d.red[: MAX_RED if shown_red is None else shown_red]
@@ -219,6 +230,10 @@ def render_html(d: Digest, *, shown_red: int | None = None) -> str:
         f'<div style="font-size:13px;">{escape(d.as_of.isoformat())}</div></td></tr>',
         f'<tr><td style="padding:8px 12px;"><table role="presentation" width="100%" cellpadding="0" '
         f'cellspacing="0" border="0">{tile_rows}</table></td></tr>',
+    ]
+    if image is not None:
+        rows.append(_image_html(image))
+    rows += [
         _section_head(s["red"], C),
     ]
     rows += [_item(_name(it.customer, it.project, it.id), _red_meta(d, it), it.reasons, red_font)

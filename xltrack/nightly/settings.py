@@ -51,6 +51,7 @@ ENV_VARS: dict[str, str] = {
     "recalc": "XLTRACK_RECALC",
     "outbox": "XLTRACK_OUTBOX",
     "max_attachment_mb": "XLTRACK_MAX_ATTACHMENT_MB",
+    "chart": "XLTRACK_CHART",
 }
 CONFIG_ENV = "XLTRACK_NIGHTLY_CONFIG"
 DEFAULT_PASSWORD_ENV = "XLTRACK_SMTP_PASSWORD"
@@ -85,6 +86,7 @@ class NightlySettings(BaseModel):
     # many mail servers refuse messages over 10–25 MB (and base64 adds a third): a bigger
     # workbook is left out with a note in the body instead of failing every night
     max_attachment_mb: float = Field(default=15.0, gt=0)
+    chart: bool = False                  # the Dashboard as an inline PNG in the team digest (opt-in)
 
     @model_validator(mode="after")
     def _ports(self) -> "NightlySettings":
@@ -124,7 +126,7 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
             continue
         if key in ("to", "cc"):
             out[key] = _split_list(raw)
-        elif key in ("verify", "recalc"):
+        elif key in ("verify", "recalc", "chart"):
             out[key] = raw.strip().lower() not in ("0", "false", "no", "off")
         else:
             out[key] = raw.strip()
