@@ -2,76 +2,27 @@
 
 Worksheet parts can be large and are the user's: they are edited as text at exact positions
 (a code name on ``sheetPr``, one ``legacyDrawing`` child), never re-serialized, so every other
-byte stays as it was. Small package parts (workbook, rels, content types) are edited the same way.
+byte stays as it was. The workbook part gets its code name the same way. Package-level edits
+(relationships, content types, a new sheet entry) are the file backend's
+(:mod:`xltrack.backends.file.workbook_parts`), shared with every other writer.
 """
 from __future__ import annotations
 
-import posixpath
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-REL_WORKSHEET = REL_NS + "/worksheet"
-REL_VML = REL_NS + "/vmlDrawing"
+from ..backends.file.xmlutil import REL_NS, RT, col_index
+
+REL_VML = RT + "vmlDrawing"
 REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 CT_MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-CT_SHEET_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 CT_VBA = "application/vnd.ms-office.vbaProject"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
-CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 _TAG = re.compile(r"<(/?)([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")
 # CT_Worksheet children that must come after legacyDrawing (ECMA-376 Part 1, 18.3.1.99).
 _AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
                  "webPublishItems", "tableParts", "extLst")
-
-
-def rels_path(part: str) -> str:
-    d, f = posixpath.split(part)
-    return posixpath.join(d, "_rels", f + ".rels")
-
-
-def resolve(base_part: str, target: str) -> str:
-    if target.startswith("/"):
-        return target[1:]
-    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
-
-
-def parse_rels(xml: str) -> list[dict[str, str]]:
-    out = []
-    for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)/?>", xml):
-        out.append(dict(re.findall(r'(\w+)="([^"]*)"', m.group(1))))
-    return out
-
-
-def add_rel(xml: str | None, rel_type: str, target: str) -> tuple[str, str]:
-    """Append a relationship; returns (new xml, its id)."""
-    if xml is None:
-        xml = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PKG_REL_NS}"></Relationships>'
-    ids = {r.get("Id") for r in parse_rels(xml)}
-    n = 1
-    while f"rId{n}" in ids:
-        n += 1
-    rid = f"rId{n}"
-    rel = f'<Relationship Id="{rid}" Type="{rel_type}" Target={quoteattr(target)}/>'
-    m = re.search(r"</(?:\w+:)?Relationships>", xml)
-    if m is None:
-        xml = xml.replace("/>", f">{rel}</Relationships>", 1) if re.search(r"<Relationships[^>]*/>", xml) else xml + rel
-        return xml, rid
-    return xml[:m.start()] + rel + xml[m.start():], rid
-
-
-def content_types(xml: str, *, overrides: dict[str, str], defaults: dict[str, str]) -> str:
-    """Set Override content types per part name and add Default ones when missing."""
-    for part, ct in overrides.items():
-        pat = re.compile(r'<Override\b[^>]*PartName="' + re.escape(part) + r'"[^>]*/>')
-        new = f'<Override PartName="{part}" ContentType="{ct}"/>'
-        xml = pat.sub(new, xml) if pat.search(xml) else xml.replace("</Types>", new + "</Types>")
-    for ext, ct in defaults.items():
-        if not re.search(r'<Default\b[^>]*Extension="' + re.escape(ext) + '"', xml, re.I):
-            xml = xml.replace("</Types>", f'<Default Extension="{ext}" ContentType="{ct}"/></Types>')
-    return xml
 
 
 def top_children(xml: str, root: str) -> tuple[int, list[tuple[str, int, int]]]:
@@ -123,13 +74,16 @@ def set_attr(tag: str, name: str, value: str) -> str:
     return tag[:end] + f" {name}={quoteattr(value)}" + tag[end:]
 
 
+def _child(xml: str, root: str, local: str) -> str | None:
+    """The text of ``root``'s first direct child named ``local``, or None."""
+    _, kids = top_children(xml, root)
+    return next((xml[s:e] for name, s, e in kids if name == local), None)
+
+
 def sheet_code_name(xml: str) -> str | None:
-    _, kids = top_children(xml, "worksheet")
-    for name, s, e in kids:
-        if name == "sheetPr":
-            m = re.match(r"<[^>]*\scodeName=\"([^\"]*)\"", xml[s:e])
-            return m.group(1) if m else None
-    return None
+    el = _child(xml, "worksheet", "sheetPr")
+    m = re.match(r"<[^>]*\scodeName=\"([^\"]*)\"", el) if el else None
+    return m.group(1) if m else None
 
 
 def root_prefix(xml: str, root: str) -> str:
@@ -166,12 +120,9 @@ def with_workbook_code_name(xml: str, code: str) -> tuple[str, str]:
 
 
 def legacy_drawing_rid(xml: str) -> str | None:
-    _, kids = top_children(xml, "worksheet")
-    for name, s, e in kids:
-        if name == "legacyDrawing":
-            m = re.search(r'\b(?:\w+:)?id="([^"]*)"', xml[s:e])
-            return m.group(1) if m else None
-    return None
+    el = _child(xml, "worksheet", "legacyDrawing")
+    m = re.search(r'\b(?:\w+:)?id="([^"]*)"', el) if el else None
+    return m.group(1) if m else None
 
 
 def with_legacy_drawing(xml: str, rid: str) -> str:
@@ -191,17 +142,7 @@ def last_column(xml: str) -> int:
     if letters is None:
         cols = re.findall(r'<(?:\w+:)?c\b[^>]*\sr="([A-Z]+)\d+"', xml[:200000])
         letters = max(cols, key=lambda c: (len(c), c)) if cols else "A"
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def add_sheet_to_workbook(xml: str, name: str, rid: str) -> str:
-    ids = [int(x) for x in re.findall(r'<(?:\w+:)?sheet\b[^>]*\ssheetId="(\d+)"', xml)]
-    entry = f'<{root_prefix(xml, "workbook")}sheet xmlns:r="{REL_NS}" name={quoteattr(name)} sheetId="{max(ids, default=0) + 1}" r:id="{rid}"/>'
-    m = re.search(r"</(?:\w+:)?sheets>", xml)
-    return xml[:m.start()] + entry + xml[m.start():]
+    return col_index(letters)
 
 
 def text_cell(ref: str, value: str) -> str:

@@ -7,13 +7,15 @@ with the button on the Projects and Dashboard sheets. Every other part keeps its
 """
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..backends.file import workbook_parts as wp
+from ..backends.file.package import Package, write_package
+from ..backends.safe_write import atomic_output, check_not_open
 from ..errors import OutputError, WorkbookUnreadable
-from . import button, conf_sheet, parts, vbaproject, zippkg
+from . import button, conf_sheet, parts, vbaproject
 
 _PKG = Path(__file__).resolve().parent.parent
 # A source checkout has macros/ next to the package; a wheel may ship it as xltrack/macros/.
@@ -23,6 +25,7 @@ MODULE_FILE = "xltrack.bas"
 BUTTON_SHEETS = ("projects", "dashboard")
 LABEL = {"zh": "刷新", "en": "Refresh"}
 DASHBOARD_BUTTON_COL = 8          # 0-based: columns I:J
+VBA_PART = "xl/vbaProject.bin"
 
 
 @dataclass(slots=True)
@@ -74,119 +77,126 @@ def _lang(names: list[str]) -> str:
 
 
 def make_macro_workbook(src_xlsx: Path, dst_xlsm: Path, *, python: str | None = None) -> MacroWorkbook:
-    """Write ``dst_xlsm``: ``src_xlsx`` plus the VBA project, the buttons and ``xlwings.conf``."""
+    """Write ``dst_xlsm``: ``src_xlsx`` plus the VBA project, the buttons and ``xlwings.conf``.
+
+    The package goes through the file backend's layer: :class:`Package` in, :func:`write_package`
+    out (every member not edited here is copied as its raw compressed bytes), its helpers for
+    relationships, content types and the new sheet entry.
+    """
     src_xlsx, dst_xlsm = Path(src_xlsx), Path(dst_xlsm)
     if dst_xlsm.suffix.lower() != ".xlsm":
         raise OutputError(f"{dst_xlsm.name}: a macro-enabled workbook must end in .xlsm.")
     if src_xlsx.resolve() == dst_xlsm.resolve():
         raise OutputError("the source and the .xlsm must be different files.")
-    names, pkg = zippkg.read(src_xlsx)
-    if "xl/vbaProject.bin" in pkg:
-        raise WorkbookUnreadable(f"{src_xlsx.name} already has a VBA project; xltrack will not replace it.",
-                                 hint=f"Import {MACROS_DIR / MODULE_FILE} in the VBA editor instead "
-                                      "(docs/excel-button.md).")
-    wb_part = "xl/workbook.xml"
-    if wb_part not in pkg:
-        raise WorkbookUnreadable(f"{src_xlsx.name} has no xl/workbook.xml (not an .xlsx workbook).")
-    wb = pkg[wb_part].decode("utf-8")
-    wb_rels_part = parts.rels_path(wb_part)
-    wb_rels = pkg[wb_rels_part].decode("utf-8")
-    targets = {r["Id"]: parts.resolve(wb_part, r["Target"]) for r in parts.parse_rels(wb_rels)
-               if r.get("Type") == parts.REL_WORKSHEET}
-    sheets = [(m.group(1), m.group(2)) for m in re.finditer(
-        r'<(?:\w+:)?sheet\b[^>]*?\sname="([^"]*)"[^>]*?\s(?:\w+:)?id="([^"]*)"', wb)]
-    sheets = [(_unxml(n), targets[rid]) for n, rid in sheets if rid in targets]
-    if any(n == conf_sheet.SHEET_NAME for n, _ in sheets):
-        raise WorkbookUnreadable(f"{src_xlsx.name} already has an {conf_sheet.SHEET_NAME} sheet.")
-    lang = _lang([n for n, _ in sheets])
-
-    # Code names: keep the ones present, give the other sheets Sheet<n> (as Excel does) — except
-    # xltrack's owned sheets, which every file refresh rewrites whole: they keep none, so no
-    # document module can be orphaned (Excel adds their modules itself when it opens the file).
-    owned = _owned_sheet_names()
-    used, codes = set(), []
-    for _, part in sheets:
-        code = parts.sheet_code_name(pkg[part].decode("utf-8"))
-        codes.append(code)
-        used.add(code)
-    n = 1
-    for i, (name, part) in enumerate(sheets):
-        if codes[i] is None and name not in owned:
-            while f"Sheet{n}" in used:
-                n += 1
-            codes[i] = f"Sheet{n}"
-            used.add(codes[i])
-            pkg[part] = parts.with_sheet_code_name(pkg[part].decode("utf-8"), codes[i]).encode("utf-8")
-    wb, wb_code = parts.with_workbook_code_name(wb, "ThisWorkbook")
-
-    # The xlwings.conf sheet.
-    k = 1
-    while f"xl/worksheets/sheet{k}.xml" in pkg:
-        k += 1
-    conf_part = f"xl/worksheets/sheet{k}.xml"
-    settings = dict(conf_sheet.DEFAULTS)
-    if python:
-        settings["Interpreter_Win"] = python
-    pkg[conf_part] = conf_sheet.sheet_xml(settings, lang=lang).encode("utf-8")
-    names.append(conf_part)
-    wb_rels, conf_rid = parts.add_rel(wb_rels, parts.REL_WORKSHEET, posixpath.relpath(conf_part, "xl"))
-    wb = parts.add_sheet_to_workbook(wb, conf_sheet.SHEET_NAME, conf_rid)
-
-    # Buttons.
-    source = vbaproject.crlf(macro_source())
-    mod = module_name(source)
-    existing_maps = set()
-    for name in names:
-        if name.endswith(".vml"):
-            existing_maps |= button.idmaps(pkg[name].decode("utf-8", "replace"))
-    overrides = {"/" + wb_part: parts.CT_MACRO_MAIN, "/" + conf_part: parts.CT_WORKSHEET,
-                 "/xl/vbaProject.bin": parts.CT_VBA}
-    result = MacroWorkbook(dst_xlsm, mod, button.MACRO)
-    for sheet_name, key in _button_sheet_names([n for n, _ in sheets]).items():
-        part = dict(sheets)[sheet_name]
-        xml = pkg[part].decode("utf-8")
-        # Dashboard: over the right end of the title rows (A1:J2 are merged title cells);
-        # Projects: right of the last column, next to the computed columns it refreshes.
-        col = DASHBOARD_BUTTON_COL if key == "dashboard" else parts.last_column(xml) + 1
-        where = dict(col=col, row=0, text=LABEL[lang])
-        rels_part = parts.rels_path(part)
-        rels = pkg[rels_part].decode("utf-8") if rels_part in pkg else None
-        rid = parts.legacy_drawing_rid(xml)
-        if rid is not None and rels is not None:
-            rel = next(r for r in parts.parse_rels(rels) if r.get("Id") == rid)
-            vml_part = parts.resolve(part, rel["Target"])
-            pkg[vml_part] = button.add_to_drawing(pkg[vml_part].decode("utf-8"), **where).encode("utf-8")
-        else:
-            v = 1
-            while f"xl/drawings/vmlDrawing{v}.vml" in pkg:
-                v += 1
-            vml_part = f"xl/drawings/vmlDrawing{v}.vml"
-            idmap = max(existing_maps, default=0) + 1
-            existing_maps.add(idmap)
-            pkg[vml_part] = button.new_drawing(idmap, **where).encode("utf-8")
-            names.append(vml_part)
-            rels, rid = parts.add_rel(rels, parts.REL_VML, posixpath.relpath(vml_part, posixpath.dirname(part)))
-            if rels_part not in pkg:
-                names.append(rels_part)
-            pkg[rels_part] = rels.encode("utf-8")
-            pkg[part] = parts.with_legacy_drawing(xml, rid).encode("utf-8")
-        result.buttons[sheet_name] = vml_part
-
-    # The VBA project.
-    code_names = [c for c in codes if c] + ["xlwings_conf"]
-    macro = vbaproject.Module(mod, "std", source)
-    pkg["xl/vbaProject.bin"] = vbaproject.project_for_workbook(code_names, macro, this_workbook=wb_code)
-    names.append("xl/vbaProject.bin")
-    wb_rels, _ = parts.add_rel(wb_rels, parts.REL_VBA, "vbaProject.bin")
-    pkg[wb_part] = wb.encode("utf-8")
-    pkg[wb_rels_part] = wb_rels.encode("utf-8")
-    pkg["[Content_Types].xml"] = parts.content_types(
-        pkg["[Content_Types].xml"].decode("utf-8"), overrides=overrides,
-        defaults={"vml": parts.CT_VML}).encode("utf-8")
-    result.xlwings_version = vbaproject.xlwings_version()
-    zippkg.write(dst_xlsm, names, pkg, lang=lang)
-    return result
+    with Package(src_xlsx) as pkg:
+        if pkg.has(VBA_PART):
+            raise WorkbookUnreadable(f"{src_xlsx.name} already has a VBA project; xltrack will not replace it.",
+                                     hint=f"Import {MACROS_DIR / MODULE_FILE} in the VBA editor instead "
+                                          "(docs/excel-button.md).")
+        return _Maker(pkg, python).write(dst_xlsm)
 
 
-def _unxml(s: str) -> str:
-    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+class _Maker:
+    """The edits of one package: ``replace`` (members changed) and ``add`` (new members)."""
+
+    def __init__(self, pkg: Package, python: str | None):
+        self.pkg, self.python = pkg, python
+        self.info = wp.WorkbookInfo(pkg)
+        self.replace: dict[str, bytes] = {}
+        self.add: dict[str, bytes] = {}
+
+    def read(self, name: str) -> bytes | None:
+        for edits in (self.replace, self.add):
+            if name in edits:
+                return edits[name]
+        return self.pkg.read(name) if self.pkg.has(name) else None
+
+    def put(self, name: str, data: bytes) -> None:
+        (self.replace if self.pkg.has(name) else self.add)[name] = data
+
+    def write(self, dst: Path) -> MacroWorkbook:
+        pkg, info = self.pkg, self.info
+        worksheet = {r.id for r in info.rels if r.kind == "worksheet"}     # not chartsheets
+        sheets = [(s.name, s.part) for s in info.sheets if s.rid in worksheet]
+        if any(n == conf_sheet.SHEET_NAME for n, _ in sheets):
+            raise WorkbookUnreadable(f"{pkg.path.name} already has an {conf_sheet.SHEET_NAME} sheet.")
+        lang = _lang([n for n, _ in sheets])
+        codes = self._code_names(sheets)
+        wb, wb_code = parts.with_workbook_code_name(pkg.read(wp.WORKBOOK).decode("utf-8"), "ThisWorkbook")
+
+        # The xlwings.conf sheet: a new sheet entry, as the file backend adds its own sheets
+        # (docProps/app.xml is left alone: Excel rebuilds it on save).
+        wb_xml, wb_rels, ct, _, refs = wp.add_sheet_entries(
+            wb.encode("utf-8"), info.rels, pkg.read(wp.CT_PART), None, set(pkg.names), info.sheets,
+            [(conf_sheet.SHEET_NAME, False)])
+        settings = dict(conf_sheet.DEFAULTS)
+        if self.python:
+            settings["Interpreter_Win"] = self.python
+        self.add[refs[0].part] = conf_sheet.sheet_xml(settings, lang=lang).encode("utf-8")
+
+        source = vbaproject.crlf(macro_source())
+        result = MacroWorkbook(dst, module_name(source), button.MACRO)
+        self._buttons(sheets, lang, result)
+
+        # The VBA project.
+        code_names = [c for c in codes if c] + ["xlwings_conf"]
+        macro = vbaproject.Module(result.module, "std", source)
+        self.add[VBA_PART] = vbaproject.project_for_workbook(code_names, macro, this_workbook=wb_code)
+        wb_rels = [*wb_rels, wp.Rel(wp.free_rid(wb_rels), parts.REL_VBA, wp.relative(wp.WORKBOOK, VBA_PART))]
+        ct = wp.ct_set_override(ct, wp.WORKBOOK, parts.CT_MACRO_MAIN)
+        ct = wp.ct_add_override(ct, VBA_PART, parts.CT_VBA)
+        self.replace.update({wp.WORKBOOK: wb_xml, wp.rels_name(wp.WORKBOOK): wp.rels_xml(wb_rels),
+                             wp.CT_PART: wp.ct_ensure_default(ct, "vml", parts.CT_VML)})
+        result.xlwings_version = vbaproject.xlwings_version()
+        if dst.exists():
+            check_not_open(dst, lang)
+        with atomic_output(dst, lang) as tmp:
+            write_package(pkg, tmp, replace=self.replace, add=self.add)
+        return result
+
+    def _code_names(self, sheets: list[tuple[str, str]]) -> list[str | None]:
+        """Keep the code names present, give the other sheets Sheet<n> (as Excel does) — except
+        xltrack's owned sheets, which every file refresh rewrites whole: they keep none, so no
+        document module can be orphaned (Excel adds their modules itself when it opens the file)."""
+        owned = _owned_sheet_names()
+        codes = [parts.sheet_code_name(self.read(part).decode("utf-8")) for _, part in sheets]
+        used = set(codes)
+        n = 1
+        for i, (name, part) in enumerate(sheets):
+            if codes[i] is None and name not in owned:
+                while f"Sheet{n}" in used:
+                    n += 1
+                codes[i] = f"Sheet{n}"
+                used.add(codes[i])
+                self.put(part, parts.with_sheet_code_name(self.read(part).decode("utf-8"), codes[i]).encode("utf-8"))
+        return codes
+
+    def _buttons(self, sheets: list[tuple[str, str]], lang: str, result: MacroWorkbook) -> None:
+        existing_maps = set()
+        for name in self.pkg.names:
+            if name.endswith(".vml"):
+                existing_maps |= button.idmaps(self.pkg.read(name).decode("utf-8", "replace"))
+        for sheet_name, key in _button_sheet_names([n for n, _ in sheets]).items():
+            part = dict(sheets)[sheet_name]
+            xml = self.read(part).decode("utf-8")
+            # Dashboard: over the right end of the title rows (A1:J2 are merged title cells);
+            # Projects: right of the last column, next to the computed columns it refreshes.
+            col = DASHBOARD_BUTTON_COL if key == "dashboard" else parts.last_column(xml) + 1
+            where = dict(col=col, row=0, text=LABEL[lang])
+            rels_part = wp.rels_name(part)
+            rels = wp.parse_rels(self.read(rels_part))
+            rid = parts.legacy_drawing_rid(xml)
+            rel = next((r for r in rels if r.id == rid), None) if rid is not None else None
+            if rel is not None:
+                vml_part = wp.resolve(part, rel.target)
+                self.put(vml_part, button.add_to_drawing(self.read(vml_part).decode("utf-8"), **where).encode("utf-8"))
+            else:
+                vml_part = wp.free_name(set(self.pkg.names) | set(self.add), "xl/drawings/vmlDrawing%d.vml")
+                idmap = max(existing_maps, default=0) + 1
+                existing_maps.add(idmap)
+                self.add[vml_part] = button.new_drawing(idmap, **where).encode("utf-8")
+                rid = wp.free_rid(rels)
+                rels = [*rels, wp.Rel(rid, parts.REL_VML, wp.relative(part, vml_part))]
+                self.put(rels_part, wp.rels_xml(rels))
+                self.put(part, parts.with_legacy_drawing(xml, rid).encode("utf-8"))
+            result.buttons[sheet_name] = vml_part

@@ -153,6 +153,16 @@ def ct_add_override(ct: bytes, part: str, ctype: str) -> bytes:
     return insert_before_close(ct, "Types", f'<Override PartName="/{esc(part)}" ContentType="{ctype}"/>')
 
 
+def ct_set_override(ct: bytes, part: str, ctype: str) -> bytes:
+    """Like :func:`ct_add_override`, but an existing ``Override`` of ``part`` gets ``ctype``
+    (e.g. the workbook part becoming macro-enabled); only its ``ContentType`` value changes."""
+    m = re.search(rb'<Override\b[^>]*\sPartName="/' + re.escape(esc(part).encode()) + rb'"[^>]*>', ct)
+    if m is None:
+        return ct_add_override(ct, part, ctype)
+    tag = re.sub(rb'(\sContentType=)"[^"]*"', lambda a: a.group(1) + b'"' + ctype.encode() + b'"', m.group(0), count=1)
+    return ct[:m.start()] + tag + ct[m.end():]
+
+
 def ct_remove_override(ct: bytes, part: str) -> bytes:
     return re.sub(rb'<Override\s+PartName="/' + re.escape(part.encode()) + rb'"[^>]*/>', b"", ct)
 
