@@ -88,9 +88,12 @@ try:
     if not sheets.hasByName(sheet):
         sys.exit("the workbook has no sheet %s" % sheet)
     target = sheets.getByName(sheet)
+    index = list(sheets.ElementNames).index(sheet)
+    target.IsVisible = True
+    doc.CurrentController.setActiveSheet(target)
     for name in list(sheets.ElementNames):
-        if name != sheet:
-            sheets.removeByName(name)
+        if name != sheet:   # hidden, not removed: removing sheets makes LibreOffice relabel the series
+            sheets.getByName(name).IsVisible = False
     cursor = target.createCursor()
     cursor.gotoEndOfUsedArea(False)
     used = cursor.getRangeAddress()
@@ -104,7 +107,7 @@ try:
         cols = [target.Columns.getByIndex(c).Position.X for c in range(used.EndColumn + 1)]
         rows = [target.Rows.getByIndex(r).Position.Y for r in range(used.EndRow + 1)]
         area = CellRangeAddress()
-        area.Sheet = 0
+        area.Sheet = index
         area.StartColumn, area.StartRow = 0, 0
         area.EndColumn, area.EndRow = last_index(cols, right), last_index(rows, bottom)
         target.setPrintAreas((area,))
