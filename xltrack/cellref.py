@@ -15,9 +15,9 @@ def col_letter(col: int) -> str:
 
 
 def col_index(letters: str) -> int:
-    """Excel letters → 1-based column number ("A" → 1, "AA" → 27)."""
+    """Excel letters (upper case, as in every cell reference) → 1-based column number ("AA" → 27)."""
     n = 0
-    for ch in letters.upper():
+    for ch in letters:
         n = n * 26 + (ord(ch) - 64)
     return n
 

@@ -21,12 +21,7 @@ CT = "application/vnd.openxmlformats-officedocument"
 DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
-def _col(c: int) -> str:
-    s = ""
-    while c:
-        c, r = divmod(c - 1, 26)
-        s = chr(65 + r) + s
-    return s
+from xltrack.cellref import col_letter as _col  # noqa: E402
 
 
 def _serial(d: dt.date) -> float:

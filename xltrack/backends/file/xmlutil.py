@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from functools import lru_cache
+
+from ...cellref import col_index, col_letter  # noqa: F401  (part of this module's API)
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -35,20 +36,6 @@ def esc(text: str) -> str:
             .replace('"', "&quot;"))
 
 
-@lru_cache(maxsize=4096)
-def col_letter(col: int) -> str:
-    s = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n
 
 
 _REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
