@@ -136,7 +136,7 @@ def test_missing_workbook_exits_3(tmp_path, capsys):
 @pytest.mark.libreoffice
 def test_user_formulas_have_fresh_cached_values_in_the_attachment(book, tmp_path, capsys):
     """A user formula whose cached value is stale: the emailed copy carries the recalculated result."""
-    from xltrack.nightly.recalc import libreoffice_available
+    from xltrack.nightly.office import libreoffice_available
 
     if libreoffice_available() is None:
         pytest.skip("LibreOffice with python3-uno is not installed")

@@ -15,7 +15,7 @@ from tests.support.nightly import AS_OF, make_xlsm, sample, workbook
 from xltrack.nightly.api import mail_refreshed
 from xltrack.nightly.attachment import prepare_attachment
 from xltrack.nightly.message import parse_address
-from xltrack.nightly.recalc import libreoffice_available
+from xltrack.nightly.office import libreoffice_available
 from xltrack.nightly.settings import NightlySettings
 
 

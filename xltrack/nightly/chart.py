@@ -15,7 +15,7 @@ log says why in one line.
 How: LibreOffice never opens the user's workbook — the refreshed file is copied into the job's
 temporary folder first (LibreOffice would otherwise leave a ``.~lock`` file next to it), and a
 UNO script (run by ``/usr/bin/python3``, like :mod:`.recalc`, with a private
-``-env:UserInstallation`` profile and macros disabled) removes every other sheet (the Dashboard's
+``-env:UserInstallation`` profile and macros disabled) hides every other sheet (the Dashboard's
 charts read only the Dashboard's own cells, which xltrack writes as values), sets the print area to
 the tiles and charts (the chart data tables on the right are left out, so the picture is bigger),
 narrows the margins, scales it to one page and exports that page as PDF. ``pdftoppm -scale-to-x`` renders that page
@@ -35,29 +35,17 @@ from pathlib import Path
 
 from ..i18n import pick
 from ..sheets.style import sheet_name
-from .recalc import UNO_PYTHON, libreoffice_available
+from .office import last_line, libreoffice_available, run_uno
 
 log = logging.getLogger("xltrack.nightly")
 
 WIDTH = 616          # the digest column is 640 px with 12 px padding each side
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-# Run by /usr/bin/python3: argv = src, dst_pdf, sheet name, profile_url, soffice
-UNO_SCRIPT = r'''
-import os, subprocess, sys, time
-import uno
-from com.sun.star.beans import PropertyValue
+# Run inside LibreOffice by :func:`.office.run_uno`: ARGS = src, dst_pdf, sheet name
+PRINT_SHEET = r'''
 from com.sun.star.table import CellRangeAddress
-
-src, dst, sheet, profile, soffice = sys.argv[1:6]
-pipe = "xltrack_chart_%d" % os.getpid()
-proc = subprocess.Popen([soffice, "-env:UserInstallation=" + profile, "--headless", "--invisible",
-                         "--nologo", "--norestore", "--nodefault",
-                         "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe],
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-def pv(name, value):
-    p = PropertyValue(); p.Name = name; p.Value = value; return p
+src, dst, sheet = ARGS
 
 def last_index(positions, edge):
     """The last column/row whose start lies before ``edge`` (1/100 mm)."""
@@ -67,69 +55,44 @@ def last_index(positions, edge):
             n = i
     return n
 
-try:
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    ctx = None
-    deadline = time.time() + 90
-    while ctx is None:
-        try:
-            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
-        except Exception:
-            if proc.poll() is not None or time.time() > deadline:
-                sys.exit("LibreOffice did not start")
-            time.sleep(0.2)
-    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
-                                       (pv("Hidden", True), pv("MacroExecutionMode", 0)))
-    if doc is None:
-        sys.exit("LibreOffice could not open the workbook")
-    sheets = doc.Sheets
-    if not sheets.hasByName(sheet):
-        sys.exit("the workbook has no sheet %s" % sheet)
-    target = sheets.getByName(sheet)
-    index = list(sheets.ElementNames).index(sheet)
-    target.IsVisible = True
-    doc.CurrentController.setActiveSheet(target)
-    for name in list(sheets.ElementNames):
-        if name != sheet:   # hidden, not removed: removing sheets makes LibreOffice relabel the series
-            sheets.getByName(name).IsVisible = False
-    cursor = target.createCursor()
-    cursor.gotoEndOfUsedArea(False)
-    used = cursor.getRangeAddress()
-    right = bottom = 0
-    page = target.DrawPage
-    for i in range(page.Count):
-        shape = page.getByIndex(i)
-        right = max(right, shape.Position.X + shape.Size.Width)
-        bottom = max(bottom, shape.Position.Y + shape.Size.Height)
-    if right > 0:
-        cols = [target.Columns.getByIndex(c).Position.X for c in range(used.EndColumn + 1)]
-        rows = [target.Rows.getByIndex(r).Position.Y for r in range(used.EndRow + 1)]
-        area = CellRangeAddress()
-        area.Sheet = index
-        area.StartColumn, area.StartRow = 0, 0
-        area.EndColumn, area.EndRow = last_index(cols, right), last_index(rows, bottom)
-        target.setPrintAreas((area,))
-    style = doc.StyleFamilies.getByName("PageStyles").getByName(target.PageStyle)
-    for prop in ("LeftMargin", "RightMargin", "TopMargin", "BottomMargin"):
-        setattr(style, prop, 400)
-    style.HeaderIsOn = False
-    style.ScaleToPagesX = 1          # the whole print area on page 1 (owned sheets print one page wide)
-    style.ScaleToPagesY = 1
-    style.FooterIsOn = False
-    fd = uno.Any("[]com.sun.star.beans.PropertyValue", (pv("PageRange", "1"),))
-    doc.storeToURL(uno.systemPathToFileUrl(dst), (pv("FilterName", "calc_pdf_Export"), pv("FilterData", fd)))
-    doc.close(True)
-    try:
-        desktop.terminate()
-    except Exception:
-        pass
-    proc.wait(timeout=30)
-finally:
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait()
+doc = open_doc(desktop, src)
+sheets = doc.Sheets
+if not sheets.hasByName(sheet):
+    sys.exit("the workbook has no sheet %s" % sheet)
+target = sheets.getByName(sheet)
+index = list(sheets.ElementNames).index(sheet)
+target.IsVisible = True
+doc.CurrentController.setActiveSheet(target)
+for name in list(sheets.ElementNames):
+    if name != sheet:   # hidden, not removed: removing sheets makes LibreOffice relabel the series
+        sheets.getByName(name).IsVisible = False
+cursor = target.createCursor()
+cursor.gotoEndOfUsedArea(False)
+used = cursor.getRangeAddress()
+right = bottom = 0
+page = target.DrawPage
+for i in range(page.Count):
+    shape = page.getByIndex(i)
+    right = max(right, shape.Position.X + shape.Size.Width)
+    bottom = max(bottom, shape.Position.Y + shape.Size.Height)
+if right > 0:
+    cols = [target.Columns.getByIndex(c).Position.X for c in range(used.EndColumn + 1)]
+    rows = [target.Rows.getByIndex(r).Position.Y for r in range(used.EndRow + 1)]
+    area = CellRangeAddress()
+    area.Sheet = index
+    area.StartColumn, area.StartRow = 0, 0
+    area.EndColumn, area.EndRow = last_index(cols, right), last_index(rows, bottom)
+    target.setPrintAreas((area,))
+style = doc.StyleFamilies.getByName("PageStyles").getByName(target.PageStyle)
+for prop in ("LeftMargin", "RightMargin", "TopMargin", "BottomMargin"):
+    setattr(style, prop, 400)
+style.HeaderIsOn = False
+style.ScaleToPagesX = 1          # the whole print area on page 1 (owned sheets print one page wide)
+style.ScaleToPagesY = 1
+style.FooterIsOn = False
+fd = uno.Any("[]com.sun.star.beans.PropertyValue", (pv("PageRange", "1"),))
+doc.storeToURL(uno.systemPathToFileUrl(dst), (pv("FilterName", "calc_pdf_Export"), pv("FilterData", fd)))
+doc.close(True)
 '''
 
 
@@ -176,13 +139,11 @@ def render_dashboard_png(workbook: Path, sheet: str, *, width: int = WIDTH, time
         raise RuntimeError(missing_tools() or "LibreOffice or pdftoppm not found")
     with tempfile.TemporaryDirectory(prefix="xltrack-chart-") as tmp:
         t = Path(tmp)
-        src, pdf, prof = t / ("book" + workbook.suffix.lower()), t / "dashboard.pdf", t / "profile"
+        src, pdf = t / ("book" + workbook.suffix.lower()), t / "dashboard.pdf"
         shutil.copyfile(workbook, src)
-        proc = subprocess.run([UNO_PYTHON, "-c", UNO_SCRIPT, str(src), str(pdf), sheet, prof.as_uri(), soffice],
-                              capture_output=True, text=True, timeout=timeout)
+        proc = run_uno(PRINT_SHEET, str(src), str(pdf), sheet, soffice=soffice, timeout=timeout)
         if proc.returncode != 0 or not pdf.is_file():
-            detail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] or ["no output"]
-            raise RuntimeError(f"LibreOffice could not print the {sheet} sheet: {detail[0]}")
+            raise RuntimeError(f"LibreOffice could not print the {sheet} sheet: {last_line(proc)}")
         proc = subprocess.run([pdftoppm, "-png", "-f", "1", "-l", "1", "-singlefile", "-scale-to-x", str(width),
                                "-scale-to-y", "-1", str(pdf), str(t / "dashboard")],
                               capture_output=True, text=True, timeout=timeout)
