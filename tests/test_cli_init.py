@@ -191,3 +191,9 @@ def test_init_into_adds_the_sheets_and_keeps_every_other_part(tmp_path, capsys, 
 def test_init_into_a_missing_workbook(tmp_path, capsys):
     code, out, err = run(capsys, "init", "--into", str(tmp_path / "none.xlsx"), "--lang", "en")
     assert (code, out) == (3, "") and "does not exist: --into needs an existing workbook" in err
+
+
+def test_demo_options_without_demo_are_a_usage_error(tmp_path, capsys):
+    code, out, err = run(capsys, "init", str(tmp_path / "t.xlsx"), "--rows", "10", "--seed", "3")
+    assert code == 2 and "--rows, --seed only apply to demo data: add --demo" in err
+    assert not (tmp_path / "t.xlsx").exists()

@@ -46,6 +46,11 @@ def command(path: str, lang: str, force: bool, demo: bool, rows: int, seed: int,
 
     if into and (demo or macro or force):
         raise click.UsageError("--into cannot be combined with --demo, --macro or --force")
+    ctx = click.get_current_context()
+    given = [f"--{n.replace('_', '-')}" for n in ("rows", "seed", "as_of")
+             if ctx.get_parameter_source(n) is click.core.ParameterSource.COMMANDLINE]
+    if given and not demo:
+        raise click.UsageError(f"{', '.join(given)} only apply to demo data: add --demo")
     out = init(path, lang=lang, force=force, demo=demo, rows=rows, seed=seed,
                as_of=resolve_as_of(as_of) if demo else as_of, into=into, macro=macro,
                python=python, backup=not no_backup)
