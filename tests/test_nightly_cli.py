@@ -5,40 +5,16 @@ import datetime as dt
 import email
 import email.policy
 import io
-import shutil
 
 import openpyxl
 import pytest
 
-from tests.support.nightly import PASSWORD, USER, free_port, set_cached_value, start_smtp
+from tests.support.nightly import (PASSWORD, book, demo_book, free_port,  # noqa: F401  (fixtures)
+                                   set_cached_value, smtp_env)
 from xltrack.cli import cli
 from xltrack.cli.errors import run_cli
 
 AS_OF = dt.date(2026, 11, 27)
-
-
-@pytest.fixture(scope="module")
-def demo_book(tmp_path_factory):
-    from xltrack.build.api import init
-
-    return init(tmp_path_factory.mktemp("demo") / "销售跟踪.xlsx", demo=True, rows=60, seed=7, as_of=AS_OF)
-
-
-@pytest.fixture
-def book(demo_book, tmp_path):
-    return shutil.copy(demo_book, tmp_path / "销售跟踪.xlsx")
-
-
-@pytest.fixture
-def smtp_env(tmp_path, monkeypatch):
-    srv = start_smtp(tmp_path)
-    for k, v in {"XLTRACK_SMTP_HOST": srv.host, "XLTRACK_SMTP_PORT": str(srv.port), "XLTRACK_SMTP_USER": USER,
-                 "XLTRACK_SMTP_PASSWORD": PASSWORD, "XLTRACK_SMTP_CA_FILE": str(srv.cert),
-                 "XLTRACK_MAIL_FROM": "bot@example.com", "XLTRACK_SMTP_BACKOFF": "0.001",
-                 "XLTRACK_SMTP_RETRIES": "1", "XLTRACK_RECALC": "0"}.items():
-        monkeypatch.setenv(k, v)
-    yield srv
-    srv.stop()
 
 
 def _run(capsys, *args) -> tuple[int, str, str]:

@@ -247,3 +247,37 @@ def make_xlsm(src: Path, dst: Path) -> Path:
             zout.writestr(info, data)
         zout.writestr("xl/vbaProject.bin", vba)
     return dst
+
+
+# -- pytest fixtures shared by the end-to-end nightly tests (import them into the test module) ----
+import shutil as _shutil  # noqa: E402
+
+import pytest as _pytest  # noqa: E402
+
+
+@_pytest.fixture(scope="module")
+def demo_book(tmp_path_factory):
+    """The demo workbook (60 projects, seed 7, as of AS_OF), built once per module."""
+    from xltrack.build.api import init
+
+    return init(tmp_path_factory.mktemp("demo") / "销售跟踪.xlsx", demo=True, rows=60, seed=7, as_of=AS_OF)
+
+
+@_pytest.fixture
+def book(demo_book, tmp_path):
+    """A private copy of the demo workbook for one test."""
+    return _shutil.copy(demo_book, tmp_path / "销售跟踪.xlsx")
+
+
+@_pytest.fixture
+def smtp_env(tmp_path, monkeypatch):
+    """A real SMTP server on loopback (STARTTLS + AUTH) and the environment that points nightly at it."""
+    srv = start_smtp(tmp_path)
+    for k, v in {"XLTRACK_SMTP_HOST": srv.host, "XLTRACK_SMTP_PORT": str(srv.port), "XLTRACK_SMTP_USER": USER,
+                 "XLTRACK_SMTP_PASSWORD": PASSWORD, "XLTRACK_SMTP_CA_FILE": str(srv.cert),
+                 "XLTRACK_MAIL_FROM": "bot@example.com", "XLTRACK_SMTP_BACKOFF": "0.001",
+                 "XLTRACK_SMTP_RETRIES": "1", "XLTRACK_RECALC": "0"}.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("XLTRACK_CHART", raising=False)
+    yield srv
+    srv.stop()
