@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import json
 from dataclasses import replace
 import os
@@ -43,13 +44,16 @@ def _file_dump(path: Path):
     for ws in wb.worksheets:
         covered = {(r, c) for m in ws.merged_cells.ranges for r in range(m.min_row, m.max_row + 1)
                    for c in range(m.min_col, m.max_col + 1) if (r, c) != (m.min_row, m.min_col)}
-        values, fills, fonts, borders = {}, {}, {}, set()
+        values, fills, fonts, borders, links = {}, {}, {}, set(), {}
         for row in ws.iter_rows():
             for c in row:
                 if (c.row, c.column) in covered:
                     continue
                 if c.value is not None:
                     values[(c.row, c.column)] = c.value
+                if c.hyperlink is not None:
+                    h = c.hyperlink
+                    links[(c.row, c.column)] = "#" + h.location if h.location else h.target
                 f = c.fill
                 if f is not None and f.fill_type == "solid" and isinstance(f.fgColor.rgb, str):
                     fills[(c.row, c.column)] = "#" + f.fgColor.rgb[-6:].upper()
@@ -59,8 +63,21 @@ def _file_dump(path: Path):
                 fonts[(c.row, c.column)] = (
                     c.number_format, bool(c.font.b),
                     "#" + color[-6:].upper() if isinstance(color, str) else "#000000")
-        out[ws.title] = (values, fills, covered, fonts, borders)
+        out[ws.title] = (values, fills, covered, fonts, borders, links)
     return wb.sheetnames, out
+
+
+_HYPERLINK = re.compile(r'=HYPERLINK\("((?:[^"]|"")*)",(?:"((?:[^"]|"")*)"|([^)]*))\)')
+
+
+def _shown(v):
+    """A cell's value as the user sees it, and its link: HYPERLINK formulas are resolved."""
+    if isinstance(v, fake.Formula):
+        m = _HYPERLINK.fullmatch(v.text)
+        assert m, f"unexpected formula {v.text!r}"
+        text = m.group(2).replace('""', '"') if m.group(2) is not None else float(m.group(3))
+        return text, m.group(1).replace('""', '"')
+    return (v.text if isinstance(v, fake.ExcelError) else v), None
 
 
 def _live_dump(book: fake.Book, covered_by_sheet):
@@ -68,13 +85,14 @@ def _live_dump(book: fake.Book, covered_by_sheet):
     out = {}
     for sh in book._sheets._list:
         covered = covered_by_sheet.get(sh._name, set())
-        values = {k: (v.text if isinstance(v, fake.ExcelError) else v)
-                  for k, v in sh.cells.items() if k not in covered}
+        shown = {k: _shown(v) for k, v in sh.cells.items() if k not in covered}
+        values = {k: v for k, (v, _) in shown.items()}
+        links = {k: link for k, (_, link) in shown.items() if link}
         where = set(sh.fmt["color"]) | {rc for rule in sh.rules for rc in rule.cells}
         fills = {k: f for k in where if k not in covered and (f := sh.effective("color", k)) is not None}
         fonts = lambda k, sh=sh: (sh.fmt["number_format"].get(k) or "General",
                                   bool(sh.effective("font.bold", k)), sh.effective("font.color", k) or "#000000")
-        out[sh._name] = (values, fills, fonts)
+        out[sh._name] = (values, fills, fonts, links)
     return book.sheet_names(), out
 
 
@@ -98,9 +116,10 @@ def test_live_refresh_writes_what_the_file_backend_writes(demo, tmp_path, start)
 
     assert names_l == names_f
     for name in names_f:
-        fv, ff, cov, ffont, fborders = file_[name]
-        lv, lf, lfont = live[name]
+        fv, ff, cov, ffont, fborders, flinks = file_[name]
+        lv, lf, lfont, llinks = live[name]
         assert lv == fv, name
+        assert llinks == flinks, name           # risk list → project rows, issues → cells
         assert lf == ff, name                   # fills of every cell, conditional ones resolved
         # number formats, bold and font colours of every cell that shows something: on an empty
         # cell they are invisible, and the backend spreads them over blanks to save calls

@@ -1,6 +1,7 @@
 """Write one owned sheet (dashboard, funnel, risk list…) live, in a bounded number of calls.
 
-* ``Sheet.clear()`` (values, formats, merges) — one call; then ONE ``.value`` for the whole grid;
+* ``Sheet.clear()`` (values, formats, merges) — one call; then ONE ``.value`` for the whole grid,
+  links included as ``HYPERLINK`` formulas (:func:`.values.hyperlink_formula`);
 * formats per attribute value over rectangles (:mod:`.formats`): the sheets' styles come per
   column or per row block (a table's column shares one style; the risk list is sorted by light),
   so the rectangles are bounded by the layout, not by the project count;
@@ -18,7 +19,7 @@ from ...plan import Chart, SheetWrite
 from .apply import _free, _grouped, _runs
 from .formats import format_ops
 from .paint import area, parse_area
-from .values import to_excel
+from .values import hyperlink_formula, to_excel
 
 _CHART_TYPES = {("bar", False): "bar_clustered", ("bar", True): "bar_stacked",
                 ("column", False): "column_clustered", ("column", True): "column_stacked",
@@ -39,8 +40,7 @@ def write_owned(w, sw: SheetWrite) -> None:
         existing = list(sheet.charts)
     width = max((len(r) for r in sw.rows), default=0)
     if sw.rows and width:
-        grid = [[to_excel(c.value) if c is not None else None for c in row] + [None] * (width - len(row))
-                for row in sw.rows]
+        grid = [[_cell(c) for c in row] + [None] * (width - len(row)) for row in sw.rows]
         sheet.range((1, 1), (len(grid), width)).value = grid
         styles = {(r + 1, c + 1): cell.style for r, row in enumerate(sw.rows)
                   for c, cell in enumerate(row) if cell is not None and cell.style is not None}
@@ -55,6 +55,12 @@ def write_owned(w, sw: SheetWrite) -> None:
     charts(sheet, sw.charts, existing)
     if sw.hidden:
         sheet.visible = False
+
+
+def _cell(c) -> object:
+    if c is None:
+        return None
+    return hyperlink_formula(c.link, c.value) if c.link else to_excel(c.value)
 
 
 def merge_calls(merges: list[str]) -> list[tuple[tuple[int, int, int, int], bool]]:
