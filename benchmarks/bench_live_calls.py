@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.fakes.xlwings_fake import Book  # noqa: E402
-from xltrack.backends.live import refresh_book  # noqa: E402
+from xltrack.excel import refresh_book  # noqa: E402
 from xltrack.build.api import init  # noqa: E402
 from xltrack.refresh import refresh  # noqa: E402
 

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from tests.fakes import xlwings_fake as fake
-from xltrack.backends.live import XLWINGS_API, apply_plan_to_book, refresh_book
+from xltrack.backends.live import XLWINGS_API, apply_plan_to_book
+from xltrack.excel import refresh_book
 from xltrack.plan import Cell, CellWrite, ColumnWrite, SheetWrite, Style, WritePlan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -492,13 +493,12 @@ def test_button_on_a_book_without_projects_shows_one_line(monkeypatch):
 
 def test_button_on_a_bug_shows_a_short_note_and_logs_the_traceback(monkeypatch):
     import xltrack.excel
-    from xltrack.backends import live
     book = fake.Book()
     _caller(monkeypatch, book)
 
     def boom(book, *, as_of=None):
         raise RuntimeError("kaput")
-    monkeypatch.setattr(live, "refresh_book", boom)
+    monkeypatch.setattr(xltrack.excel, "refresh_book", boom)
     assert xltrack.excel.refresh_button(as_of=AS_OF) is None
     (prompt, _), = book._app.alerts
     assert prompt.startswith("xltrack: internal error: RuntimeError: kaput") and "xltrack-error.log" in prompt

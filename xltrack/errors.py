@@ -12,7 +12,7 @@ EXIT_OK = 0            # done; no errors in the data (warnings may exist)
 EXIT_DATA_ERRORS = 1   # done, but the data has error-level issues (validate; refresh --strict)
 EXIT_USAGE = 2         # bad command line (click's own code)
 EXIT_UNREADABLE = 3    # workbook missing/unreadable/unsupported, or its Config sheet is broken
-EXIT_LOCKED = 4        # workbook open in Excel/WPS/LibreOffice, or another refresh is running
+EXIT_LOCKED = 4        # workbook open/locked, another refresh running, or saved by someone meanwhile
 EXIT_WRITE_FAILED = 5  # output cannot be written (permissions, disk, path); original untouched
 EXIT_SEND_FAILED = 6   # nightly: mail could not be sent after retries (workbook was refreshed)
 EXIT_INTERNAL = 70     # a bug in xltrack: rerun with -v and report it
@@ -56,6 +56,11 @@ class WorkbookLocked(XltrackError):
     """The workbook is open in a spreadsheet program, locked by the OS, or being refreshed."""
 
     exit_code = EXIT_LOCKED
+
+
+class WorkbookChanged(WorkbookLocked):
+    """Someone saved the workbook while xltrack was working on it: nothing was written, their
+    version is kept, and a rerun picks their save up (exit 4, like a locked workbook)."""
 
 
 class OutputError(XltrackError):

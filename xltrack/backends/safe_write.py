@@ -11,6 +11,11 @@
   ``.xltrack-backups/<stem>.<YYYYmmdd-HHMMSS[-n]><suffix>`` beside the workbook (a copy, not a
   hard link: a program that later saves the workbook in place would change a linked backup too);
   only the newest ``keep`` backups of that workbook are kept.
+* **No save is ever lost** — :class:`Fingerprint` remembers the version that was read (size,
+  ``mtime_ns`` and a BLAKE2 hash of its bytes); :func:`check_unchanged` compares the file with it
+  and raises :class:`~xltrack.errors.WorkbookChanged` (exit 4) when someone saved meanwhile. The
+  job runner's file sink calls it on the backup it just took (so the backup is the version that
+  was read) and again immediately before ``os.replace`` (``atomic_output(before_replace=…)``).
 * **Atomic replace** — the new file is written to a temporary file in the same folder, flushed to
   disk, given the original's permission bits, then ``os.replace``-d over the workbook. A process
   killed at any moment leaves either the old or the new workbook, never a half-written one; a
@@ -20,18 +25,76 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Callable, Iterator
 
-from ..errors import OutputError, WorkbookLocked
+from ..errors import OutputError, WorkbookChanged, WorkbookLocked
 from ..i18n import pick
 
 BACKUP_DIR = ".xltrack-backups"
 TMP_PREFIX = ".~xltrack-"
+
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What a file was when it was read: its size, modification time and a hash of its bytes."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+
+    @classmethod
+    def of(cls, path: Path) -> "Fingerprint":
+        """Hash ``path`` (BLAKE2b, 1 MiB reads; ~30 ms for an 18 MB workbook from the page cache)."""
+        h = hashlib.blake2b(digest_size=20)
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            while chunk := f.read(_CHUNK):
+                h.update(chunk)
+        return cls(st.st_size, st.st_mtime_ns, h.hexdigest())
+
+    def matches(self, path: Path) -> bool:
+        """Whether ``path`` holds these bytes now (False when it is gone or unreadable)."""
+        try:
+            now = Fingerprint.of(path)
+        except OSError:
+            return False
+        return (now.size, now.digest) == (self.size, self.digest)
+
+    def same_stat(self, path: Path) -> bool:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        return (st.st_size, st.st_mtime_ns) == (self.size, self.mtime_ns)
+
+
+def changed_meanwhile(path: Path, lang: str = "zh") -> WorkbookChanged:
+    return WorkbookChanged(pick(
+        lang, "工作簿 {p} 在 xltrack 处理期间被其他人保存过：未写入任何内容，保留了他们的版本。"
+              "请重新运行，新的一次会包含他们保存的内容。",
+        "Workbook {p} was saved by someone else while xltrack was working on it: nothing was written "
+        "and their version is kept. Run it again; the rerun will pick up their save.",
+        p=Path(path).name))
+
+
+def check_unchanged(path: Path, read: Fingerprint, lang: str = "zh") -> None:
+    """Raise :class:`WorkbookChanged` unless ``path`` still holds the bytes that were read.
+
+    The bytes decide: a file touched but not changed (same size and hash, new mtime) loses
+    nothing when replaced, so it passes; a missing or unreadable file does not.
+    """
+    if not read.matches(path):
+        raise changed_meanwhile(path, lang)
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -153,10 +216,13 @@ def clean_stale_temps(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_output(target: Path, lang: str = "zh") -> Iterator[Path]:
+def atomic_output(target: Path, lang: str = "zh", *,
+                  before_replace: Callable[[], None] | None = None) -> Iterator[Path]:
     """Yield a temporary path in ``target``'s folder; on success it replaces ``target`` atomically.
 
-    On any exception the temporary file is removed and ``target`` is untouched.
+    ``before_replace`` runs immediately before ``os.replace`` (the last-moment check that the
+    file is still the version that was read); if it raises, nothing is replaced. On any exception
+    the temporary file is removed and ``target`` is untouched.
     """
     target = Path(target)
     folder = target.parent
@@ -179,6 +245,8 @@ def atomic_output(target: Path, lang: str = "zh") -> Iterator[Path]:
                 umask = os.umask(0)
                 os.umask(umask)
                 os.chmod(tmp, 0o666 & ~umask)
+        if before_replace is not None:
+            before_replace()
         try:
             os.replace(tmp, target)
         except PermissionError as e:

@@ -48,13 +48,6 @@ def command(path: str, as_of, output: str | None, no_backup: bool, keep_backups:
         progress = sys.stderr.isatty()
     res = refresh(path, as_of=resolve_as_of(as_of), output=output, backup=not no_backup,
                   keep_backups=keep_backups, progress=_progress(progress))
-    lang = res.tables.lang
-    c = res.counts
-    click.echo(pick(lang, "已刷新 {p}：{n} 个项目，红 {r} / 黄 {y} / 绿 {g}，数据问题 {e} 个错误、{w} 个警告{ids}（{s:.2f} 秒）",
-                    "Refreshed {p}: {n} projects, {r} red / {y} yellow / {g} green, data issues: {e} errors, {w} warnings{ids} ({s:.2f} s)",
-                    p=res.path, n=c.get("projects", 0), r=c.get("red", 0), y=c.get("yellow", 0),
-                    g=c.get("green", 0), e=c.get("errors", 0), w=c.get("warnings", 0), s=res.seconds,
-                    ids=(pick(lang, "，新分配编号 {k} 个", ", {k} IDs assigned", k=c["ids_assigned"])
-                         if c.get("ids_assigned") else "")))
+    click.echo(res.message)
     if res.backup:
-        click.echo(pick(lang, "上一版本已备份到 {b}", "Previous version kept in {b}", b=res.backup))
+        click.echo(pick(res.lang, "上一版本已备份到 {b}", "Previous version kept in {b}", b=res.backup))

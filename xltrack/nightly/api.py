@@ -1,8 +1,8 @@
 """``xltrack.nightly(...)``: refresh the shared workbook, then mail it with a digest.
 
-Two steps with a seam between them: :func:`nightly` refreshes through
-:func:`xltrack.refresh.refresh` (same lock, backup and atomic write as ``xltrack refresh``) and
-hands the refreshed file, its tables and results to :func:`mail_refreshed`, which builds one
+Two steps with a seam between them: :func:`nightly` refreshes the file as a job of
+:func:`xltrack.jobs.run_job` (``FileSource`` → ``FileSink``: same lock, backup, atomic write and
+no-save-lost check as ``xltrack refresh``) and hands the refreshed file, its tables and results to :func:`mail_refreshed`, which builds one
 message per recipient group (the team digest for ``to``/``cc``; with ``per_owner`` one message per
 owner listed with an e-mail on the Config sheet, holding only that owner's projects) and sends
 them — or, with ``dry_run``, writes them as ``.eml`` files. The refreshed workbook is kept
@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
+from ..clock import today
 from ..compute.results import Results
 from ..errors import ConfigError, OutputError, SendError
 from ..i18n import pick
+from ..jobs.base import JobResult
 from ..tables import Tables
 from .attachment import prepare_attachment
 from .chart import dashboard_image
@@ -57,7 +59,7 @@ class NightlyResult:
     attachment: str | None = None       # file name of the attachment, None when not attached
     recalc: str | None = None           # no-formulas | libreoffice | full-calc-on-load
     chart: bool = False                 # the team digest carries the inline Dashboard picture
-    refresh: Any = None                 # the xltrack.refresh RefreshResult
+    refresh: JobResult | None = None    # the refresh job's result
     seconds: float = 0.0
 
 
@@ -96,7 +98,7 @@ def nightly(path: str | Path, *, to: Iterable[str] = (), cc: Iterable[str] = (),
     """
     started = time.perf_counter()
     settings = settings or load_settings()
-    as_of = as_of or dt.date.today()
+    as_of = as_of or today()
     dry = Path(dry_run) if dry_run is not None else None
     _check_settings(settings, dry)
     to_a = _addresses(list(to) or settings.to, "to")
@@ -104,9 +106,10 @@ def nightly(path: str | Path, *, to: Iterable[str] = (), cc: Iterable[str] = (),
     if not to_a and not per_owner:
         raise ConfigError("no recipients", hint="pass --to ADDRESS (or set `to` in the nightly config)")
 
-    from ..refresh import refresh  # the file backend: lock, backup, atomic replace
+    from ..jobs.file import FileSink, FileSource
+    from ..jobs.runner import run_job
 
-    rr = refresh(path, as_of=as_of)
+    rr = run_job(FileSource(path), FileSink(), as_of=as_of)
     result = mail_refreshed(Path(rr.path), rr.tables, rr.results, to=to_a, cc=cc_a, per_owner=per_owner,
                             attach=attach or settings.attach, dry_run=dry, settings=settings, chart=chart)
     result.refresh = rr

@@ -7,7 +7,10 @@ assignment per block, formats per attribute value over rectangles, per-row colou
 and payment-status columns as conditional-format rules keyed on the text (see ``apply.py``).
 
 * :func:`apply_plan_to_book` — ``(book, plan, progress=None, *, grids=None, sheets=None)``
-* :func:`refresh_book` — ``(book, *, as_of=None) -> dict`` (read → normalize → compute → plan → apply)
+* :func:`read_grids` — ``(book, names=None, *, sheets=None) -> {sheet name: values}``
+
+The whole refresh of the open workbook (the button's work) is a job of :mod:`xltrack.jobs`
+(``BookSource`` → ``BookSink``), called by :func:`xltrack.excel.refresh_book`.
 """
 from __future__ import annotations
 
@@ -31,14 +34,14 @@ XLWINGS_API: dict[str, set[str]] = {
     "Chart": {"chart_type", "set_source_data", "title", "delete"},
 }
 
-__all__ = ["XLWINGS_API", "apply_plan_to_book", "refresh_book"]
+__all__ = ["XLWINGS_API", "apply_plan_to_book", "read_grids", "sheets_by_name"]
 
 
 def __getattr__(name: str) -> Any:
     if name == "apply_plan_to_book":
         from .apply import apply_plan_to_book
         return apply_plan_to_book
-    if name == "refresh_book":
-        from .refresh import refresh_book
-        return refresh_book
+    if name in ("read_grids", "sheets_by_name"):
+        from . import read
+        return getattr(read, name)
     raise AttributeError(name)

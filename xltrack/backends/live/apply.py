@@ -187,7 +187,7 @@ def apply_plan_to_book(book, plan: WritePlan, progress: Callable[[str], None] | 
 
     ``grids`` (sheet name → values as read before planning) lets the backend re-check that an
     assigned ID lands in an empty cell: a user cell is never overwritten. ``sheets`` (name →
-    sheet, as :func:`~xltrack.backends.live.refresh.read_grids` found them) saves reading the
+    sheet, as :func:`~xltrack.backends.live.read.read_grids` found them) saves reading the
     sheet names a second time.
     """
     from .owned import write_owned
