@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from xltrack.build.api import init
+from xltrack.build.workbook import build_workbook
 from xltrack.errors import EXIT_UNREADABLE, ConfigError
 from xltrack.pipeline import default_pipeline
 from xltrack.pipeline.config_sheet import config_grid, config_layout, pipeline_from_grid
@@ -22,8 +23,9 @@ def grid_of(path: Path, sheet: str) -> list[list]:
 
 def team_pipeline() -> Pipeline:
     p = default_pipeline()
-    p.owners = [Owner(name="张伟", aliases=["Kevin", "小张"], team="华东组", email="kevin@example.com"),
-                Owner(name="李娜"), Owner(name="O'Brien", team="Export")]
+    p.owners = [Owner(name="张伟", aliases=["Kevin", "小张"], team="华东组", email="kevin@example.com",
+                      role="组长", mobile="13800138000", user_id="zhangwei"),
+                Owner(name="李娜", mobile="+86 139-0013-9000"), Owner(name="O'Brien", team="Export", user_id="ou_7d8a6e")]
     p.stages[1].required.append("决策链")   # an extra user column named as a gate
     p.stages[1].idle_yellow = None
     return p
@@ -113,6 +115,49 @@ def test_owner_problems():
                        "设置!A46: 负责人姓名不能为空"]
 
 
+def test_owner_block_headers_and_columns():
+    """Role, mobile and user id follow email in the owner block, with zh/en headers."""
+    for lang, want in (("zh", ["姓名", "别名", "团队", "邮箱", "角色", "手机", "用户ID"]),
+                       ("en", ["Name", "Aliases", "Team", "Email", "Role", "Mobile", "User ID"])):
+        g = config_grid(team_pipeline(), lang)
+        assert g[41][:7] == want
+        assert g[42][:7] == ["张伟", "Kevin、小张" if lang == "zh" else "Kevin, 小张", "华东组", "kevin@example.com",
+                             "组长", "13800138000", "zhangwei"]
+
+
+def test_workbook_without_the_new_owner_columns_reads_them_empty():
+    """A Config sheet written before role/mobile/user id existed (4 owner columns) still reads."""
+    g = config_grid(team_pipeline(), "zh")
+    for row in g[41:]:
+        del row[4:7]
+    got = pipeline_from_grid(g, sheet_name="设置", lang="zh")
+    assert [(o.name, o.email, o.role, o.mobile, o.user_id) for o in got.owners] == [
+        ("张伟", "kevin@example.com", None, None, None), ("李娜", None, None, None, None),
+        ("O'Brien", None, None, None, None)]
+
+
+def test_owner_mobile_typed_as_a_number_and_a_bad_mobile():
+    g = config_grid(team_pipeline(), "zh")
+    g[42][5] = 13800138000.0            # F43: Excel stores a typed phone number as a number
+    got = pipeline_from_grid(g, sheet_name="设置", lang="zh")
+    assert got.owners[0].mobile == "13800138000"
+    g[43][5] = "call me"                # F44
+    assert _bad(g) == ["设置!F44: 手机号格式不正确：call me"]
+
+
+def test_owners_are_unlimited(tmp_path):
+    """More than 100 owners: the block grows, all read back, and the drop-down covers them all."""
+    from openpyxl import load_workbook
+    p = default_pipeline()
+    p.owners = [Owner(name=f"销售{i:03d}", team="华东组" if i % 2 else "华南组") for i in range(260)]
+    path = tmp_path / "big.xlsx"
+    build_workbook(path, p, "zh")
+    got = pipeline_from_grid(grid_of(path, "设置"), sheet_name="设置", lang="zh")
+    assert [o.name for o in got.owners] == [o.name for o in p.owners]
+    ref = load_workbook(path).defined_names["xlt_owners"].attr_text
+    assert ref == "OFFSET('设置'!$A$43,0,0,MAX(1,COUNTA('设置'!$A$43:$A$1048576)),1)"
+
+
 def test_missing_stages_block_and_no_open_stage():
     g = config_grid(default_pipeline(), "zh")
     g[9][0] = "阶段"          # title without brackets is not a block title
@@ -176,7 +221,9 @@ def pipelines(draw):
                             required=draw(st.lists(st.sampled_from(["customer", "amount", "next_step", "决策链"]),
                                                    max_size=3, unique=True)),
                             points=draw(st.integers(0, 9))))
-    owners = [Owner(name=n, team=draw(st.one_of(st.none(), _name)))
+    owners = [Owner(name=n, team=draw(st.one_of(st.none(), _name)), role=draw(st.one_of(st.none(), _name)),
+                    mobile=draw(st.one_of(st.none(), st.from_regex(r"\+?[0-9]{5,15}", fullmatch=True))),
+                    user_id=draw(st.one_of(st.none(), st.from_regex(r"[a-z][a-z0-9_]{2,12}", fullmatch=True))))
               for n in draw(st.lists(_name, max_size=5, unique=True))]
     types = [ActivityType(key=f"t{i}", zh=n, en=n + "E") for i, n in enumerate(draw(st.lists(_name, max_size=4, unique=True)))]
     return Pipeline(team=draw(st.one_of(st.just(""), _name)), currency=draw(st.sampled_from(["CNY", "USD"])),

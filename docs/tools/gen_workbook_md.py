@@ -89,6 +89,11 @@ def config_section() -> str:
                    f"{p.first_row}–{p.last_row} | {cols} |")
     out.append("\nColumns as in the zh workbook; in the en workbook the two name columns swap places (the "
                "English name comes first: it feeds the drop-down lists).")
+    out.append("\nThe owner block is the last one and unlimited: the 100 reserved rows are only pre-formatted, "
+               "names typed (or imported) below them are read too, and the owner drop-down (`xlt_owners`) runs to "
+               "the sheet's last row. 角色 / Role is free text; 组长, 主管, 经理, team lead, lead, manager… mark a "
+               "team lead. 手机 / Mobile and 用户ID / User ID (企业微信 userid, 钉钉 userId, 飞书 open_id) are used "
+               "for robot @-mentions. A Config sheet written before these three columns existed reads them as empty.")
     out.append("\nSettings rows: " + "; ".join(f"{zh} / {en} (`{k}`)" for k, zh, en, *_ in SETTING_ROWS) + ".")
     out.append("Stage kinds are written 进行中/赢单/输单/搁置 (zh) or open/won/lost/hold (en); required fields "
                "and entry milestones as Projects column labels; lists separated by 、 or commas. "

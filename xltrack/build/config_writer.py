@@ -6,7 +6,8 @@ defines the names:
 
 * ``xlt_stages``, ``xlt_owners``, ``xlt_activity_types`` — the drop-down lists: an
   OFFSET/COUNTA range over the block's name column, so a manager who adds a name in the reserved
-  rows sees it in the drop-down at once (no blank entries);
+  rows sees it in the drop-down at once (no blank entries); the owner block is the sheet's last,
+  so ``xlt_owners`` runs to the sheet's last row and owners are unlimited;
 * ``xlt_stage_names``, ``xlt_stage_kinds``, ``xlt_stage_idle_yellow``, ``xlt_stage_idle_red`` —
   plain ranges over the stage block, used by the TODAY()-based conditional formats.
 
@@ -43,11 +44,14 @@ def define_names(wb: Any, sheet: str, lay: ConfigLayout) -> None:
     st, ty, ow = lay.blocks["stages"], lay.blocks["activity_types"], lay.blocks["owners"]
     wb.define_name("xlt_stages", _list(sheet, *_ref(sheet, st, lang)))
     wb.define_name("xlt_activity_types", _list(sheet, *_ref(sheet, ty, lang)))
-    wb.define_name("xlt_owners", _list(sheet, *_ref(sheet, ow, "name")))
+    col, first, _ = _ref(sheet, ow, "name")
+    wb.define_name("xlt_owners", _list(sheet, col, first, SHEET_LAST_ROW))   # the last block: unlimited
     for name, key in ((STAGE_NAMES, lang), (STAGE_KINDS, "kind"), (IDLE_YELLOW, "idle_yellow"),
                       (IDLE_RED, "idle_red")):
         wb.define_name(name, _abs(sheet, *_ref(sheet, st, key)))
 
+
+SHEET_LAST_ROW = 1_048_576
 
 _KIND_FMT = {"percent": "percent", "int": "int", "threshold": "int"}
 

@@ -16,6 +16,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import pick
 from ..pipeline.models import Owner, Pipeline
 from . import demo_names as N
 from .cells import Formula
@@ -51,7 +52,7 @@ ENTRY_ORDER = [("discovery", "intent_confirmed"), ("proposal", "requirements_cla
                ("won", "contract_signed")]
 
 
-def _owners(rng: random.Random) -> list[Owner]:
+def _owners(rng: random.Random, lang: str) -> list[Owner]:
     n = rng.randint(8, 12)
     names: list[str] = []
     while len(names) < n:
@@ -62,8 +63,10 @@ def _owners(rng: random.Random) -> list[Owner]:
     out = []
     for i, name in enumerate(names):
         aliases = [english[i]] + (["小" + name[0]] if i % 3 == 0 else [])
+        lead = i < len(N.TEAMS)   # the first owner of each team leads it
         out.append(Owner(name=name, aliases=aliases, team=N.TEAMS[i % len(N.TEAMS)],
-                         email=f"{english[i].lower()}@example.com"))
+                         email=f"{english[i].lower()}@example.com", role=(pick(lang, "组长", "Team lead") if lead else None),
+                         mobile=f"1380013{8000 + i:04d}", user_id=english[i].lower()))
     return out
 
 
@@ -197,7 +200,7 @@ def generate(*, rows: int = 60, seed: int = 7, as_of: dt.date, pipeline: Pipelin
     Chinese: it is a Chinese sales team's workbook either way).
     """
     rng = random.Random(f"{seed}:{rows}:{as_of.isoformat()}")
-    owners = _owners(rng)
+    owners = _owners(rng, lang)
     pipe = pipeline.model_copy(deep=True)
     pipe.owners = [*pipe.owners, *owners]
     weights = [rng.uniform(0.5, 2.0) for _ in owners]

@@ -20,6 +20,7 @@ from .defaults import layout
 from .models import ActivityType, Owner, Pipeline, Stage
 
 _SPLIT = re.compile(r"[、,，;；\n\r]+")
+_MOBILE = re.compile(r"\+?[\d\s()\-]{5,20}")
 
 
 def _norm(v: Any) -> str:
@@ -290,7 +291,12 @@ def _read_owners(rd: _Reader, span: tuple[int, int]) -> list[Owner]:
         if email and "@" not in email:
             rd.bad(r, cols["email"], "邮箱格式不正确：{e}", "not an email address: {e}", e=email)
             continue
-        out.append(Owner(name=name, aliases=_split(v.get("aliases")), team=rd.text(v.get("team")), email=email))
+        mobile = rd.text(v.get("mobile"))
+        if mobile and not _MOBILE.fullmatch(unicodedata.normalize("NFKC", mobile)):
+            rd.bad(r, cols["mobile"], "手机号格式不正确：{m}", "not a mobile number: {m}", m=mobile)
+            continue
+        out.append(Owner(name=name, aliases=_split(v.get("aliases")), team=rd.text(v.get("team")), email=email,
+                         role=rd.text(v.get("role")), mobile=mobile, user_id=rd.text(v.get("user_id"))))
     return out
 
 

@@ -21,7 +21,9 @@ rows are those of the default pipeline — each block reserves blank rows for mo
          默认赢率 probability · 未跟进黄灯(天) · 未跟进红灯(天) · 阶段停留黄灯(天) · 阶段停留红灯(天) ·
          必填字段 required · 进入里程碑 entry · 积分 points · 别名 aliases
     A26  【跟进方式】 header row 27, from row 28: 名称 zh · 英文名称 en · 编号 key · 别名 aliases
-    A41  【负责人】 header row 42, from row 43: 姓名 · 别名 · 团队 · 邮箱 (last: it grows the most)
+    A41  【负责人】 header row 42, from row 43: 姓名 · 别名 · 团队 · 邮箱 · 角色 · 手机 · 用户ID
+         (last: it grows the most, without limit; a workbook written before 角色/手机/用户ID existed
+         reads with those empty)
 
 In the en workbook the English name column comes first (it feeds the drop-down lists).
 
@@ -148,6 +150,16 @@ OWNERS = Block("owners", "负责人", "Owners", (
           "Other spellings of this person, e.g. a nickname (comma separated)."),
     Field("team", "团队", "Team", "text", 14, "所属团队（可选）。", "Team (optional)."),
     Field("email", "邮箱", "Email", "text", 26, "邮箱（可选，用于每日邮件）。", "Email (optional, for the nightly mail)."),
+    Field("role", "角色", "Role", "text", 10, "角色（可选），如 组长、主管；组长会收到本组的汇总与提醒。",
+          "Role (optional), e.g. team lead or manager; a team lead receives the team's summary and alerts.",
+          ("职务", "岗位", "职位", "title", "position")),
+    Field("mobile", "手机", "Mobile", "text", 14, "手机号（可选，用于群机器人 @ 提醒）。",
+          "Mobile number (optional, for @-mentions by the group robots).",
+          ("手机号", "手机号码", "电话", "mobile number", "phone", "cell")),
+    Field("user_id", "用户ID", "User ID", "text", 16,
+          "企业微信 userid、钉钉 userId 或飞书 open_id（可选，用于群机器人 @ 提醒）。",
+          "WeCom userid, DingTalk userId or Feishu open_id (optional, for robot @-mentions).",
+          ("用户编号", "userid", "user id", "open_id", "账号")),
 ), capacity=100)
 
 BLOCKS = (SETTINGS, STAGES, ACTIVITY_TYPES, OWNERS)
@@ -222,7 +234,8 @@ def _type_row(t: ActivityType, lang: str) -> dict[str, Any]:
 
 
 def _owner_row(o: Owner, lang: str) -> dict[str, Any]:
-    return {"name": o.name, "aliases": _list_text(o.aliases, lang), "team": o.team, "email": o.email}
+    return {"name": o.name, "aliases": _list_text(o.aliases, lang), "team": o.team, "email": o.email,
+            "role": o.role, "mobile": o.mobile, "user_id": o.user_id}
 
 
 def config_grid(pipeline: Pipeline, lang: str, lay: ConfigLayout | None = None) -> list[list[Any]]:

@@ -53,6 +53,9 @@ class Owner(_Model):
     aliases: list[str] = []
     team: str | None = None
     email: str | None = None
+    role: str | None = None       # free text, e.g. 组长 / team lead (see xltrack.team.scope.is_lead)
+    mobile: str | None = None     # for robot @-mentions by phone number (钉钉, 企业微信)
+    user_id: str | None = None    # the chat platform's user id (企业微信 userid, 钉钉 userId, 飞书 open_id)
 
 
 class ActivityType(_Model):
