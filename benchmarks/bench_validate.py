@@ -1,20 +1,24 @@
-"""Benchmark: ``xltrack.validate`` vs a plain openpyxl read of the same workbook, same run.
+"""Benchmark: ``xltrack validate`` as a user waits for it, against openpyxl reading every cell.
 
-Generates a zh workbook of 10,000 projects and 100,000 activities (XlsxWriter, constant_memory),
-mostly clean typed cells with a few percent of the messy text salespeople type (``120万``,
-``2026/3/5``, typos in stage names), then times, each in a fresh subprocess so peak memory
-(``ru_maxrss``) is per reader:
+First, the **whole process** (see ``benchmarks/_proc.py``): ``xltrack validate WORKBOOK`` started
+as a fresh process — interpreter, imports, read, normalize, issues printed, exit — on the demo
+workbooks of ``xltrack init --demo --rows N`` (10,000 and 50,000 projects), median of 5 runs, peak
+RSS, the baseline interleaved in the same run (``benchmarks/naive.py validate``: openpyxl
+``load_workbook(read_only=True, data_only=True)`` iterating every value of every sheet; once at
+50k).
+
+Second, an **in-process breakdown** of the readers (each in its own process, imports not counted):
 
 * ``validate``: the full read + header mapping + normalization + issue collection;
 * ``calamine``: python-calamine's raw read of the same sheets (the floor we build on);
 * ``fastexcel``: fastexcel's parse of the same sheets (column-typed; shown for the reader choice);
 * ``openpyxl``: ``load_workbook(read_only=True, data_only=True)`` iterating every value.
 
-Usage: ``python3 benchmarks/bench_validate.py [--projects N] [--activities M] [--keep PATH]``, or
-``--workbook PATH`` to time an existing workbook instead (e.g. the demo workbooks that
-``benchmarks/bench_refresh.py --keep DIR`` writes) and ``--only validate,calamine`` to skip readers
-(openpyxl takes ~40 s at 50,000 projects).
-Target (issue 3): validate < 1.5 s and ≥ 5× faster than openpyxl on a 2-core machine.
+Usage: ``python3 benchmarks/bench_validate.py [--sizes 10000,50000] [--repeat 5] [--no-naive]
+[--workbook PATH | --synthetic] [--only validate,calamine,fastexcel,openpyxl]``; ``BENCH_QUICK=1``
+skips 50k. ``--synthetic`` builds a messier workbook (10,000 projects, 100,000 activities, a few
+percent of typed text like ``120万`` or ``2026/3/5``) for the breakdown.
+Targets (issue 16): 10k ≤ 0.8 s and ≥ 5× openpyxl; 50k ≤ 3 s, ≤ 400 MiB.
 """
 from __future__ import annotations
 
@@ -31,6 +35,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _proc import (AS_OF as AS_OF_TEXT, XLTRACK, Case, Row, demo_workbook, interleave,  # noqa: E402
+                   load, machine, quick, repeat_default, table)
+
+NAIVE = str(ROOT / "benchmarks" / "naive.py")
 
 AS_OF = dt.date(2026, 11, 27)
 
@@ -150,43 +160,70 @@ def run(name: str, path: Path) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--projects", type=int, default=10_000)
-    ap.add_argument("--activities", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=1, help="best of N runs per reader")
-    ap.add_argument("--keep", type=Path, default=None, help="write the workbook here and keep it")
-    ap.add_argument("--workbook", type=Path, default=None, help="time this workbook (no generation)")
-    ap.add_argument("--only", default="validate,calamine,fastexcel,openpyxl",
-                    help="comma-separated readers to time")
-    args = ap.parse_args(argv)
-    readers = [n for n in args.only.split(",") if n in _RUNNERS]
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.workbook:
-            path = args.workbook
-            print(f"workbook: {path} ({path.stat().st_size / 2**20:.1f} MiB)")
-        else:
-            path = args.keep or Path(tmp) / "bench.xlsx"
-            t0 = time.perf_counter()
-            make_workbook(path, args.projects, args.activities)
-            print(f"workbook: {args.projects:,} projects, {args.activities:,} activities, "
-                  f"{path.stat().st_size / 2**20:.1f} MiB, generated in {time.perf_counter() - t0:.1f} s")
-        results = {}
-        for name in readers:
-            runs = [run(name, path) for _ in range(args.repeat)]
-            results[name] = min(runs, key=lambda r: r["seconds"])
+def breakdown(path: Path, readers: list[str], repeat: int) -> None:
+    """In-process: each reader timed after its imports, in its own process."""
+    results = {}
+    for name in readers:
+        runs = [run(name, path) for _ in range(repeat)]
+        results[name] = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
     base = results.get("openpyxl", {}).get("seconds", float("nan"))
-    print(f"\n{'reader':<10} {'seconds':>8} {'cpu s':>7} {'peak MiB':>9} {'vs openpyxl':>12}  result")
+    print(f"\nIn-process breakdown, {path.name} (median of {repeat}, imports not counted):\n")
+    print(f"{'reader':<10} {'seconds':>8} {'cpu s':>7} {'peak MiB':>9} {'vs openpyxl':>12}  result")
     for name, r in results.items():
         print(f"{name:<10} {r['seconds']:>8.2f} {r['cpu']:>7.2f} {r['rss_mib']:>9.0f} "
               f"{base / r['seconds']:>11.1f}×  {r['result']}")
-    print(f"(machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall seconds "
-          "grow with load; cpu s is the process's own CPU time, threads included)")
-    if "validate" not in results or "openpyxl" not in results:
-        return 0
-    v = results["validate"]["seconds"]
-    print(f"\ntarget: validate < 1.5 s ({'met' if v < 1.5 else 'NOT met'}), "
-          f"≥ 5× faster than openpyxl ({'met' if base / v >= 5 else 'NOT met'})")
+
+
+def whole(sizes: list[int], repeat: int, naive: bool) -> list[Row]:
+    rows = []
+    for n in sizes:
+        src = demo_workbook(n)
+        k = f"{n // 1000}k"
+        xl = Case(f"validate {k}", [XLTRACK, "validate", str(src), "--as-of", AS_OF_TEXT],
+                  ok=(0, 1))
+        base = Case("openpyxl read-only", [sys.executable, NAIVE, "validate", str(src)])
+        print(f"{n:,} projects ({src.stat().st_size / 1e6:.1f} MB), load {load():.2f}", file=sys.stderr)
+        interleave([xl] + ([base] if naive and n <= 10_000 else []), repeat, log=_log)
+        if naive and n > 10_000:
+            interleave([base], 1, log=_log)
+        if n <= 10_000:
+            rows.append(Row(f"validate {k}", xl, base if naive else None, "≤ 0.8 s and ≥ 5×",
+                            wall_max=0.8, ratio_min=5))
+        else:
+            rows.append(Row(f"validate {k}", xl, base if naive else None, "≤ 3 s, ≤ 400 MiB",
+                            wall_max=3.0, rss_max=400 * 2**20))
+    return rows
+
+
+def _log(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10000" if quick() else "10000,50000")
+    ap.add_argument("--repeat", type=int, default=repeat_default())
+    ap.add_argument("--no-naive", action="store_true", help="skip the openpyxl baseline")
+    ap.add_argument("--workbook", type=Path, default=None,
+                    help="in-process breakdown of this workbook (default: the 10k demo)")
+    ap.add_argument("--synthetic", action="store_true",
+                    help="in-process breakdown of a generated messy workbook (10k projects, 100k activities)")
+    ap.add_argument("--only", default="validate,calamine,fastexcel",
+                    help="comma-separated readers for the in-process breakdown ('' to skip it)")
+    args = ap.parse_args(argv)
+    sizes = [int(x) for x in args.sizes.split(",")]
+    start = machine()
+    rows = whole(sizes, args.repeat, not args.no_naive)
+    print(f"\nxltrack validate, whole process (median wall and CPU of fresh processes, peak RSS); "
+          f"started {start}; ended with load {load():.2f}\n")
+    print(table(rows))
+    readers = [n for n in args.only.split(",") if n in _RUNNERS]
+    if readers:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = args.workbook or demo_workbook(10_000)
+            if args.synthetic:
+                path = make_workbook(Path(tmp) / "messy.xlsx")
+            breakdown(path, readers, 3)
     return 0
 
 
