@@ -19,6 +19,7 @@ _API = {
     "report": "xltrack.compute.api:report",
     "refresh": "xltrack.refresh:refresh",
     "nightly": "xltrack.nightly.api:nightly",
+    "notify": "xltrack.notify.api:notify",
 }
 
 __all__ = ["__version__", *_API]

@@ -12,3 +12,10 @@ import datetime as dt
 def today() -> dt.date:
     """Today's date on this machine (local time)."""
     return dt.date.today()
+
+
+def timestamp() -> float:
+    """Seconds since the epoch: what robot signatures (钉钉 加签, 飞书 签名校验) are made from."""
+    import time
+
+    return time.time()

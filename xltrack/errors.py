@@ -14,7 +14,7 @@ EXIT_USAGE = 2         # bad command line (click's own code)
 EXIT_UNREADABLE = 3    # workbook missing/unreadable/unsupported, or its Config sheet is broken
 EXIT_LOCKED = 4        # workbook open/locked, another refresh running, or saved by someone meanwhile
 EXIT_WRITE_FAILED = 5  # output cannot be written (permissions, disk, path); original untouched
-EXIT_SEND_FAILED = 6   # nightly: mail could not be sent after retries (workbook was refreshed)
+EXIT_SEND_FAILED = 6   # mail or a robot message could not be delivered after retries (the rest was sent)
 EXIT_INTERNAL = 70     # a bug in xltrack: rerun with -v and report it
 
 
@@ -69,8 +69,14 @@ class OutputError(XltrackError):
     exit_code = EXIT_WRITE_FAILED
 
 
+class UsageError(XltrackError):
+    """A bad value on the command line or in the call (a webhook URL without its key, say)."""
+
+    exit_code = EXIT_USAGE
+
+
 class SendError(XltrackError):
-    """Mail could not be sent after the configured retries."""
+    """Mail or a robot message could not be delivered after the configured retries."""
 
     exit_code = EXIT_SEND_FAILED
 

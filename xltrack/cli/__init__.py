@@ -22,6 +22,7 @@ COMMANDS = {
     "report": "xltrack.cli.report_cmd",
     "refresh": "xltrack.cli.refresh_cmd",
     "nightly": "xltrack.cli.nightly_cmd",
+    "notify": "xltrack.cli.notify_cmd",
     "excel": "xltrack.cli.excel_cmd",
 }
 
@@ -50,7 +51,7 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
     \b
     Exit codes: 0 ok · 1 data errors found · 2 usage · 3 workbook unreadable or
-    config broken · 4 workbook locked/open · 5 output not writable · 6 mail not sent ·
+    config broken · 4 workbook locked/open · 5 output not writable · 6 mail or robot message not sent ·
     70 internal error (rerun with -v).
     """
     ctx.ensure_object(dict)

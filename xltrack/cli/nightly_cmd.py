@@ -1,31 +1,16 @@
 """``xltrack nightly WORKBOOK --to ADDR``: a thin wrapper over :func:`xltrack.nightly.api.nightly`."""
 from __future__ import annotations
 
-import logging
-import sys
-
 import click
 
 from ..i18n import pick
-from .options import as_of_option, resolve_as_of, workbook_argument
+from .options import as_of_option, log_to_stderr, resolve_as_of, workbook_argument
 
 RECALC_TEXT = {
     "no-formulas": ("无用户公式", "no user formulas"),
     "libreoffice": ("公式已由 LibreOffice 重新计算", "formulas recalculated with LibreOffice"),
     "full-calc-on-load": ("公式将在打开时重新计算", "formulas recalculate when opened"),
 }
-
-
-def _log_to_stderr(verbose: bool) -> None:
-    """The job's log lines (attempts, recalculation, warnings) on stderr, timestamped for cron."""
-    log = logging.getLogger("xltrack.nightly")
-    for old in [h for h in log.handlers if getattr(h, "_xltrack", False)]:
-        log.removeHandler(old)   # a previous run in the same process (tests) wrote to another stderr
-    h = logging.StreamHandler(sys.stderr)
-    h.setFormatter(logging.Formatter("%(asctime)s xltrack nightly %(levelname)s: %(message)s"))
-    h._xltrack = True
-    log.addHandler(h)
-    log.setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
 @click.command("nightly")
@@ -71,7 +56,7 @@ def command(ctx: click.Context, path: str, to: tuple[str, ...], cc: tuple[str, .
     from ..nightly.api import nightly
     from ..nightly.settings import load_settings
 
-    _log_to_stderr(bool((ctx.find_root().obj or {}).get("verbose")))
+    log_to_stderr("xltrack.nightly", "nightly", bool((ctx.find_root().obj or {}).get("verbose")))
     settings = load_settings(config, host=smtp_host, port=smtp_port, security=security, user=smtp_user,
                              sender=sender, team=team, attach=attach, recalc=False if no_recalc else None, chart=chart)
     res = nightly(path, to=list(to), cc=list(cc), per_owner=per_owner, as_of=resolve_as_of(as_of),

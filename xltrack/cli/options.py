@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sys
 
 import click
 
@@ -33,3 +35,15 @@ lang_option = click.option(
 def resolve_as_of(as_of: dt.date | None) -> dt.date:
     """The explicit as-of date, or today: the only place the CLI reads the clock."""
     return as_of or dt.date.today()
+
+
+def log_to_stderr(logger: str, label: str, verbose: bool) -> None:
+    """A job's log lines (attempts, retries, warnings) on stderr, timestamped for cron."""
+    log = logging.getLogger(logger)
+    for old in [h for h in log.handlers if getattr(h, "_xltrack", False)]:
+        log.removeHandler(old)   # a previous run in the same process (tests) wrote to another stderr
+    h = logging.StreamHandler(sys.stderr)
+    h.setFormatter(logging.Formatter(f"%(asctime)s xltrack {label} %(levelname)s: %(message)s"))
+    h._xltrack = True  # type: ignore[attr-defined]
+    log.addHandler(h)
+    log.setLevel(logging.DEBUG if verbose else logging.INFO)

@@ -49,7 +49,7 @@ def subject(d: Digest) -> str:
     return f"{team}{title(d)} {d.as_of.isoformat()}{pick(d.lang, '：', ': ')}{nums}"
 
 
-def _tiles(d: Digest) -> list[tuple[str, str, str]]:
+def tiles(d: Digest) -> list[tuple[str, str, str]]:
     """(label, value, tone) where tone is red/yellow/neutral."""
     L = d.lang
     return [
@@ -101,7 +101,7 @@ def change_text(d: Digest, c) -> str:
     return f"{c.text}{sep}{b}" if b else c.text
 
 
-def _name(customer: str, project: str, pid: str) -> str:
+def project_name(customer: str, project: str, pid: str) -> str:
     head = " · ".join(p for p in (customer, project) if p) or pid
     return f"{head} ({pid})" if pid and head != pid else head
 
@@ -134,7 +134,7 @@ def _sections(d: Digest) -> dict[str, str]:
     }
 
 
-def _red_meta(d: Digest, it) -> str:
+def red_meta(d: Digest, it) -> str:
     s = _sections(d)
     return " · ".join(p for p in (f"{s['owner']} {it.owner}" if it.owner else "", it.stage,
                                   money(it.amount, d.currency) if it.amount is not None else "") if p)
@@ -152,22 +152,22 @@ def render_text(d: Digest, *, shown_red: int | None = None) -> str:
     s = _sections(d)
     shown = d.red[: MAX_RED if shown_red is None else shown_red]
     lines = [f"{(d.team + ' · ') if d.team else ''}{title(d)}", d.as_of.isoformat(), ""]
-    lines += [f"{label}: {value}" for label, value, _ in _tiles(d)]
+    lines += [f"{label}: {value}" for label, value, _ in tiles(d)]
     lines += ["", f"== {s['red']} =="]
     if not d.red:
         lines.append(s["no_red"])
     for n, it in enumerate(shown, 1):
-        lines.append(f"{n}. {_name(it.customer, it.project, it.id)}")
-        lines.append(f"   {_red_meta(d, it)}")
+        lines.append(f"{n}. {project_name(it.customer, it.project, it.id)}")
+        lines.append(f"   {red_meta(d, it)}")
         lines += [f"   - {r}" for r in it.reasons]
     if len(d.red) > len(shown):
         lines.append(s["more_red"].format(n=len(d.red) - len(shown)))
     lines += ["", f"== {s['changes']} =="]
     if d.change_counts:
         lines += [change_summary(d)]
-    lines += [f"- {_name(c.customer, c.project, c.id)}: {change_text(d, c)}" for c in d.changes] or [s["no_changes"]]
+    lines += [f"- {project_name(c.customer, c.project, c.id)}: {change_text(d, c)}" for c in d.changes] or [s["no_changes"]]
     lines += ["", f"== {s['collections']} =="]
-    lines += [f"- {_name(c.customer, c.project, c.project_id)}: {_collection_meta(d, c)}"
+    lines += [f"- {project_name(c.customer, c.project, c.project_id)}: {_collection_meta(d, c)}"
               for c in d.collections] or [s["no_collections"]]
     lines += ["", f"== {s['issues']} ==", s["issues_text"], "", "-- ", s["footer"], ""]
     return "\n".join(lines)
@@ -218,7 +218,7 @@ def render_html(d: Digest, *, shown_red: int | None = None, image: "InlineImage 
     C = _colors()
     s = _sections(d)
     shown = d.red[: MAX_RED if shown_red is None else shown_red]
-    tiles = _tiles(d)
+    tiles = tiles(d)
     tile_rows = "".join(
         "<tr>" + "".join(_tile_html(*t, C) for t in tiles[i:i + TILES_PER_ROW]) + "</tr>"
         for i in range(0, len(tiles), TILES_PER_ROW))
@@ -236,17 +236,17 @@ def render_html(d: Digest, *, shown_red: int | None = None, image: "InlineImage 
     rows += [
         _section_head(s["red"], C),
     ]
-    rows += [_item(_name(it.customer, it.project, it.id), _red_meta(d, it), it.reasons, red_font)
+    rows += [_item(project_name(it.customer, it.project, it.id), red_meta(d, it), it.reasons, red_font)
              for it in shown] or [_para(s["no_red"])]
     if len(d.red) > len(shown):
         rows.append(_para(s["more_red"].format(n=len(d.red) - len(shown))))
     rows.append(_section_head(s["changes"], C))
     if d.change_counts:
         rows.append(_para(change_summary(d)))
-    rows += [_item(_name(c.customer, c.project, c.id), change_text(d, c), [], "#4B5563")
+    rows += [_item(project_name(c.customer, c.project, c.id), change_text(d, c), [], "#4B5563")
              for c in d.changes] or [_para(s["no_changes"])]
     rows.append(_section_head(s["collections"], C))
-    rows += [_item(_name(c.customer, c.project, c.project_id), _collection_meta(d, c), [], "#4B5563")
+    rows += [_item(project_name(c.customer, c.project, c.project_id), _collection_meta(d, c), [], "#4B5563")
              for c in d.collections] or [_para(s["no_collections"])]
     rows.append(_section_head(s["issues"], C))
     rows.append(_para(s["issues_text"]))

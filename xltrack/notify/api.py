@@ -1,0 +1,213 @@
+"""``xltrack.notify(...)``: the digest to group robots; :func:`deliver` is shared with the nightly job.
+
+:func:`notify` reads and computes the workbook without writing it, then :func:`deliver` builds one
+message per digest — the team's, and with ``per_owner`` one per owner holding only that owner's
+projects (the e-mail's scoping) — formats it for each webhook's platform, fits it to the
+platform's size limit, signs it and posts it. Every message is attempted; a message that
+could not be delivered is reported, and :func:`notify` then raises
+:class:`~xltrack.errors.SendError` (exit 6). With ``dry_run`` the JSON bodies are written to a
+folder instead (unsigned: the secret is not needed to preview).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from pydantic import SecretStr
+
+from ..clock import timestamp
+from ..compute.results import Results
+from ..errors import OutputError, SendError, UsageError
+from ..i18n import pick
+from ..nightly.digest import build_digest
+from ..tables import Tables
+from .fit import fit
+from .http import Retry, post
+from .model import build_message, mentions_for
+from .pace import Pacer
+from .platforms import platform
+from .platforms.markup import dumps
+from .secret import load_secret
+from .webhook import Webhook, parse
+
+log = logging.getLogger("xltrack.notify")
+SIGNED = ("dingtalk", "feishu")
+
+
+@dataclass(slots=True)
+class RobotMessage:
+    label: str                  # "team" or "owner:<name>"
+    kind: str                   # wecom | dingtalk | feishu | slack
+    webhook: str                # the masked URL
+    red: int                    # red projects in the digest …
+    shown: int                  # … and how many the size limit let in
+    delivered: bool | None      # None on a dry run
+    detail: str = ""
+    files: list[Path] = field(default_factory=list)   # dry run: the JSON bodies written
+
+
+@dataclass(slots=True)
+class NotifyResult:
+    as_of: dt.date
+    lang: str
+    messages: list[RobotMessage] = field(default_factory=list)
+    dry_run: Path | None = None
+
+    @property
+    def failed(self) -> list[RobotMessage]:
+        return [m for m in self.messages if m.delivered is False]
+
+
+def parse_webhooks(urls: Iterable[str], kind: str | None = None, *, lang: str = "zh") -> list[Webhook]:
+    """Each URL checked (a URL without its key is a usage error); duplicates dropped."""
+    hooks: list[Webhook] = []
+    for u in urls:
+        for part in split_urls(u):
+            h = parse(part, kind, lang=lang)
+            if h.url not in {x.url for x in hooks}:
+                hooks.append(h)
+    if not hooks:
+        raise UsageError(pick(lang, "没有机器人 webhook 地址", "No robot webhook URL"),
+                         hint=pick(lang, "请用 --webhook URL 指定（或设置 XLTRACK_WEBHOOK）。",
+                                   "pass --webhook URL (or set XLTRACK_WEBHOOK)."))
+    return hooks
+
+
+def split_urls(value: str) -> list[str]:
+    """``XLTRACK_WEBHOOK`` and config values may hold several URLs, separated by spaces, commas or ';'."""
+    return [p for p in re.split(r"[\s,;]+", value or "") if p]
+
+
+def deliver(tables: Tables, results: Results, webhooks: list[Webhook], *, per_owner: bool = False,
+            team: str | None = None, dry_run: Path | None = None, secret: SecretStr | None = None,
+            retry: Retry = Retry(), now: Callable[[], float] = timestamp,
+            pacer: Pacer | None = None) -> NotifyResult:
+    """Build, fit, sign and post (or write) the robot messages of computed results."""
+    lang = results.lang or tables.lang
+    result = NotifyResult(as_of=results.as_of, lang=lang, dry_run=dry_run)
+    pacer = pacer or Pacer()
+    owners = list(tables.pipeline.owners)
+    digests = [build_digest(tables, results, team=team)]
+    if per_owner:
+        have = {str(o) for o in results.projects.get("owner", []) if o}
+        digests += [build_digest(tables, results, team=team, owner=o.name) for o in owners if o.name in have]
+    if secret is None and any(h.kind in SIGNED for h in webhooks) and dry_run is None:
+        log.info("robot: no secret (XLTRACK_WEBHOOK_SECRET or --secret-file): 钉钉/飞书 requests are not signed")
+    n = 0
+    for d in digests:
+        msg = build_message(d, mentions_for(d, owners))
+        for h in webhooks:
+            p = platform(h.kind)
+            bodies, shown = fit(msg, p)
+            if shown < len(msg.red):
+                log.info("robot: %s %s: %d of %d red projects fit in %d %s", h.masked, msg.label, shown,
+                         len(msg.red), p.LIMIT, p.UNIT)
+            item = RobotMessage(label=msg.label, kind=h.kind, webhook=h.masked, red=len(msg.red), shown=shown,
+                                delivered=None)
+            result.messages.append(item)
+            if dry_run is not None:
+                for k, body in enumerate(bodies):
+                    n += 1
+                    item.files.append(_write(Path(dry_run), n, msg.label, h.kind, k, body))
+                continue
+            item.delivered, item.detail = True, ""
+            for body in bodies:
+                pacer.wait(h.url, p.RATE, h.masked)
+                url, signed = p.sign(h.url, body, secret.get_secret_value() if secret and h.kind in SIGNED else None,
+                                     now())
+                got = post(url, dumps(signed), shown_as=h.masked, answer=p.answer, retry=retry)
+                if not got.delivered:
+                    item.delivered, item.detail = False, got.detail
+                    break
+                item.detail = got.detail
+    return result
+
+
+def _write(folder: Path, n: int, label: str, kind: str, k: int, body: dict) -> Path:
+    kind_label, _, who = label.partition(":")
+    name = f"{n:02d}-{kind_label}" + (f"-{_safe(who)}" if who else "") + f"-{kind}" + (f"-{k + 1}" if k else "") + ".json"
+    path = folder / name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pretty(body))
+    except OSError as e:
+        raise OutputError(f"cannot write the robot messages to {folder}: {e.strerror or e}") from None
+    return path
+
+
+def pretty(body: dict) -> bytes:
+    """A body as written by ``--dry-run`` and kept in the golden files: indented UTF-8 JSON."""
+    import json
+
+    return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name).strip("_") or "owner"
+
+
+def failure(result: NotifyResult) -> SendError:
+    """The exit-6 error naming every message that was not delivered, in the workbook's language."""
+    lines = [f"{m.label} → {m.webhook}: {m.detail}" for m in result.failed]
+    return SendError(pick(result.lang, "{n} 条机器人消息未送达（其余已发送）：", "{n} robot message(s) not delivered "
+                          "(the others were sent):", n=len(lines)) + "\n  " + "\n  ".join(lines))
+
+
+def notify(path: str | Path, webhooks: Iterable[str] = (), *, kind: str | None = None, per_owner: bool = False,
+           as_of: dt.date | None = None, dry_run: str | Path | None = None,
+           secret_file: str | Path | None = None, team: str | None = None,
+           retry: Retry | None = None) -> NotifyResult:
+    """Send the digest of the workbook at ``path`` to each robot in ``webhooks``; see ``docs/notify.md``.
+
+    The workbook is only read. ``kind`` forces the platform of every URL (else detected from its
+    host). The signing secret comes from ``$XLTRACK_WEBHOOK_SECRET`` or ``secret_file`` — never
+    an argument. Raises :class:`~xltrack.errors.UsageError` (exit 2) for a URL without its key and
+    :class:`~xltrack.errors.SendError` (exit 6) when a message could not be delivered.
+    """
+    from ..clock import today
+
+    hooks = parse_webhooks(webhooks, kind)
+    secret = load_secret(secret_file)
+    as_of = as_of or today()
+    tables, results = _computed(path, as_of)
+    result = deliver(tables, results, hooks, per_owner=per_owner, team=team,
+                     dry_run=Path(dry_run) if dry_run is not None else None, secret=secret,
+                     retry=retry or retry_from_env())
+    if result.failed:
+        raise failure(result)
+    return result
+
+
+def _computed(path: str | Path, as_of: dt.date) -> tuple[Tables, Results]:
+    from ..compute.api import compute
+    from ..normalize.api import read_workbook
+
+    tables = read_workbook(path, as_of=as_of)
+    return tables, compute(tables, as_of)
+
+
+ENV_RETRY = {"timeout": "XLTRACK_WEBHOOK_TIMEOUT", "retries": "XLTRACK_WEBHOOK_RETRIES",
+             "backoff": "XLTRACK_WEBHOOK_BACKOFF"}
+
+
+def retry_from_env(environ=None) -> Retry:
+    """Timeout, retries and backoff from ``XLTRACK_WEBHOOK_TIMEOUT`` / ``_RETRIES`` / ``_BACKOFF``."""
+    import os
+
+    env = os.environ if environ is None else environ
+    kw = {}
+    for key, var in ENV_RETRY.items():
+        raw = (env.get(var) or "").strip()
+        if not raw:
+            continue
+        try:
+            kw[key] = int(raw) if key == "retries" else float(raw)
+        except ValueError:
+            raise UsageError(f"{var} must be a number, not {raw!r}") from None
+        if kw[key] < 0 or (key == "timeout" and kw[key] == 0):
+            raise UsageError(f"{var} must be positive, not {raw!r}")
+    return Retry(**kw)
