@@ -4,7 +4,9 @@ from __future__ import annotations
 import click
 
 from ..i18n import pick
-from .options import as_of_option, log_to_stderr, resolve_as_of, workbook_argument
+from .notify_cmd import echo_robots
+from .options import (as_of_option, log_to_stderr, resolve_as_of, robot_kind_option, secret_file_option,
+                      webhook_option, workbook_argument)
 
 RECALC_TEXT = {
     "no-formulas": ("无用户公式", "no user formulas"),
@@ -39,11 +41,15 @@ RECALC_TEXT = {
 @click.option("--chart/--no-chart", "chart", default=None,
               help="Show the Dashboard as a picture in the team digest (LibreOffice + pdftoppm; "
                    "without them the mail goes out without it). Default: `chart` in the config, off.")
+@webhook_option
+@robot_kind_option("--webhook-kind")
+@secret_file_option
 @click.pass_context
 def command(ctx: click.Context, path: str, to: tuple[str, ...], cc: tuple[str, ...], per_owner: bool, as_of,
             attach: str | None, dry_run: str | None, config: str | None, smtp_host: str | None,
             smtp_port: int | None, security: str | None, smtp_user: str | None, sender: str | None,
-            team: str | None, no_recalc: bool, chart: bool | None) -> None:
+            team: str | None, no_recalc: bool, chart: bool | None, webhooks: tuple[str, ...], kind: str | None,
+            secret_file: str | None) -> None:
     """Refresh WORKBOOK, then e-mail it with a digest: red projects and why, this week's changes,
     collections due, data issues.
 
@@ -51,16 +57,18 @@ def command(ctx: click.Context, path: str, to: tuple[str, ...], cc: tuple[str, .
     Settings: options > environment (XLTRACK_SMTP_HOST, …) > --config FILE > defaults.
     Exit codes: 0 sent (or written with --dry-run) · 3 unreadable workbook or bad
     settings · 4 workbook open/locked · 5 not writable · 6 mail not sent after
-    retries (the refreshed workbook is kept).
+    retries, or a robot message not delivered (the refreshed workbook is kept;
+    everything else was sent). Group robots (--webhook): see docs/notify.md.
     """
     from ..nightly.api import nightly
     from ..nightly.settings import load_settings
 
     log_to_stderr("xltrack.nightly", "nightly", bool((ctx.find_root().obj or {}).get("verbose")))
     settings = load_settings(config, host=smtp_host, port=smtp_port, security=security, user=smtp_user,
-                             sender=sender, team=team, attach=attach, recalc=False if no_recalc else None, chart=chart)
+                             sender=sender, team=team, attach=attach, recalc=False if no_recalc else None, chart=chart,
+                             webhook_kind=kind, webhook_secret_file=secret_file)
     res = nightly(path, to=list(to), cc=list(cc), per_owner=per_owner, as_of=resolve_as_of(as_of),
-                  attach=attach, dry_run=dry_run, settings=settings)
+                  attach=attach, dry_run=dry_run, settings=settings, webhooks=list(webhooks))
     lang = res.refresh.tables.lang if res.refresh is not None else "zh"
     r = res.refresh.seconds if res.refresh is not None else 0.0
     click.echo(pick(lang, "已刷新 {p}（刷新 {r:.1f} 秒，共 {s:.1f} 秒）", "Refreshed {p} (refresh {r:.1f} s, total {s:.1f} s)",
@@ -73,3 +81,5 @@ def command(ctx: click.Context, path: str, to: tuple[str, ...], cc: tuple[str, .
             click.echo(pick(lang, "已写入 {f}：{s}", "Wrote {f}: {s}", f=m.eml, s=m.subject))
         else:
             click.echo(pick(lang, "已发送给 {to}：{s}", "Sent to {to}: {s}", to=", ".join(m.recipients), s=m.subject))
+    if res.robots is not None:
+        echo_robots(res.robots)

@@ -4,25 +4,13 @@ from __future__ import annotations
 import click
 
 from ..i18n import pick
-from .options import as_of_option, log_to_stderr, resolve_as_of, workbook_argument
-
-KIND_CHOICE = click.Choice(["wecom", "dingtalk", "feishu", "slack"])
-
-webhook_option = click.option(
-    "--webhook", "webhooks", multiple=True, metavar="URL",
-    help="A group robot's webhook URL (repeat for several). Default: $XLTRACK_WEBHOOK.")
-secret_file_option = click.option(
-    "--secret-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-    help="File holding the 钉钉 加签 / 飞书 签名校验 secret (else $XLTRACK_WEBHOOK_SECRET). "
-         "Never pass the secret itself on the command line.")
-
+from .options import (as_of_option, log_to_stderr, resolve_as_of, robot_kind_option, secret_file_option,
+                      webhook_option, workbook_argument)
 
 @click.command("notify")
 @workbook_argument
 @webhook_option
-@click.option("--kind", type=KIND_CHOICE, default=None,
-              help="The robots' platform. Default: detected from the URL's host "
-                   "(qyapi.weixin.qq.com, oapi.dingtalk.com, open.feishu.cn / open.larksuite.com, hooks.slack.com).")
+@robot_kind_option("--kind")
 @click.option("--per-owner", is_flag=True,
               help="Also send one message per owner holding only that owner's projects (mentioning them).")
 @as_of_option
@@ -48,11 +36,17 @@ def command(ctx: click.Context, path: str, webhooks: tuple[str, ...], kind: str 
     urls = list(webhooks) or [os.environ.get("XLTRACK_WEBHOOK", "")]
     res = notify(path, urls, kind=kind, per_owner=per_owner, as_of=resolve_as_of(as_of), dry_run=dry_run,
                  secret_file=secret_file, team=team)
+    echo_robots(res)
+
+
+def echo_robots(res) -> None:
+    """One line per robot message: the file written (dry run) or the robot it went to."""
     for m in res.messages:
         cut = pick(res.lang, "（列出 {s}/{n} 个红灯项目）", " ({s} of {n} red projects listed)", s=m.shown, n=m.red) \
             if m.shown < m.red else ""
+        who = pick(res.lang, "团队", "team") if m.label == "team" else m.label.partition(":")[2]
         if m.files:
             for f in m.files:
                 click.echo(pick(res.lang, "已写入 {f}{c}", "Wrote {f}{c}", f=f, c=cut))
-        else:
-            click.echo(pick(res.lang, "已发送 {who} → {u}{c}", "Sent {who} → {u}{c}", who=m.label, u=m.webhook, c=cut))
+        elif m.delivered:
+            click.echo(pick(res.lang, "已发送（{who}）→ {u}{c}", "Sent ({who}) → {u}{c}", who=who, u=m.webhook, c=cut))

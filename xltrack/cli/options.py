@@ -32,6 +32,25 @@ lang_option = click.option(
     help="Language of sheet names, headers and messages (default: detected from the workbook, else zh).")
 
 
+webhook_option = click.option(
+    "--webhook", "webhooks", multiple=True, metavar="URL",
+    help="A group robot's webhook URL: 企业微信, 钉钉, 飞书/Lark or Slack (repeat for several). "
+         "Default: $XLTRACK_WEBHOOK.")
+
+secret_file_option = click.option(
+    "--secret-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+    help="File holding the 钉钉 加签 / 飞书 签名校验 secret (else $XLTRACK_WEBHOOK_SECRET). "
+         "The secret itself is never an option.")
+
+ROBOT_KINDS = click.Choice(["wecom", "dingtalk", "feishu", "slack"])
+ROBOT_HOSTS = "qyapi.weixin.qq.com, oapi.dingtalk.com, open.feishu.cn / open.larksuite.com, hooks.slack.com"
+
+
+def robot_kind_option(name: str):
+    return click.option(name, "kind", type=ROBOT_KINDS, default=None,
+                        help=f"The robots' platform. Default: detected from the URL's host ({ROBOT_HOSTS}).")
+
+
 def resolve_as_of(as_of: dt.date | None) -> dt.date:
     """The explicit as-of date, or today: the only place the CLI reads the clock."""
     return as_of or dt.date.today()

@@ -1,7 +1,8 @@
 """``run_job``: read → normalize → compute → plan → apply, for every job.
 
 Steps reported to ``progress`` (one call each, in this order): ``read``, ``compute``, ``plan``,
-``write``; the same names key :attr:`JobResult.timings`. The sink's ``hold`` is entered before
+``write``; the same names key :attr:`JobResult.timings`. A sink with a ``deliver(result)`` method
+gets the finished :class:`JobResult` before ``describe`` (the robot sink sends its messages there). The sink's ``hold`` is entered before
 the read and left after the write, so a file job holds its lock across the whole run.
 
 Test hook between read and write: ``before_write`` (a callable run after the plan is made and
@@ -66,6 +67,9 @@ def run_job(source: Source, sink: Sink, *, as_of: dt.date, progress: Progress | 
     result = JobResult(path=written.path, backup=written.backup, tables=tables, results=results,
                        plan=plan, as_of=as_of, seconds=time.perf_counter() - t0, counts=counts,
                        timings=timings)
+    deliver = getattr(sink, "deliver", None)   # a sink acting on the results (the robot messages)
+    if deliver is not None:
+        deliver(result)
     result.message = sink.describe(result)
     return result
 

@@ -28,6 +28,7 @@ from ..compute.results import Results
 from ..errors import ConfigError, OutputError, SendError
 from ..i18n import pick
 from ..jobs.base import JobResult
+from ..notify.api import NotifyResult, Robots
 from ..tables import Tables
 from .attachment import prepare_attachment
 from .chart import dashboard_image
@@ -60,6 +61,7 @@ class NightlyResult:
     recalc: str | None = None           # no-formulas | libreoffice | full-calc-on-load
     chart: bool = False                 # the team digest carries the inline Dashboard picture
     refresh: JobResult | None = None    # the refresh job's result
+    robots: NotifyResult | None = None  # the group-robot messages (docs/notify.md), if any
     seconds: float = 0.0
 
 
@@ -89,12 +91,14 @@ def _check_settings(settings: NightlySettings, dry_run: Path | None) -> None:
 
 def nightly(path: str | Path, *, to: Iterable[str] = (), cc: Iterable[str] = (), per_owner: bool = False,
             as_of: dt.date | None = None, attach: str | None = None, dry_run: str | Path | None = None,
-            settings: NightlySettings | None = None, chart: bool | None = None) -> NightlyResult:
+            settings: NightlySettings | None = None, chart: bool | None = None,
+            webhooks: Iterable[str] = ()) -> NightlyResult:
     """Refresh ``path`` and send the digest; see the module docstring and ``docs/nightly.md``.
 
     ``to``/``cc`` default to the settings' lists, ``attach`` (xlsx | xlsm | none) to the settings'
-    value (``xlsx``), ``chart`` to the settings' ``chart`` (off). Raises
-    :class:`~xltrack.errors.SendError` (exit 6) when mail finally fails.
+    value (``xlsx``), ``chart`` to the settings' ``chart`` (off), ``webhooks`` (group robots, see
+    ``docs/notify.md``) to the settings' ``webhook``. Raises :class:`~xltrack.errors.SendError`
+    (exit 6) when mail or a robot message finally fails — after sending everything else.
     """
     started = time.perf_counter()
     settings = settings or load_settings()
@@ -105,13 +109,16 @@ def nightly(path: str | Path, *, to: Iterable[str] = (), cc: Iterable[str] = (),
     cc_a = _addresses(list(cc) or settings.cc, "cc")
     if not to_a and not per_owner:
         raise ConfigError("no recipients", hint="pass --to ADDRESS (or set `to` in the nightly config)")
+    robots = Robots.from_settings(settings, webhooks)
 
     from ..jobs.file import FileSink, FileSource
     from ..jobs.runner import run_job
 
     rr = run_job(FileSource(path), FileSink(), as_of=as_of)
-    result = mail_refreshed(Path(rr.path), rr.tables, rr.results, to=to_a, cc=cc_a, per_owner=per_owner,
-                            attach=attach or settings.attach, dry_run=dry, settings=settings, chart=chart)
+    with robots.after_mail(rr, per_owner=per_owner, team=settings.team, dry_run=dry):
+        result = mail_refreshed(Path(rr.path), rr.tables, rr.results, to=to_a, cc=cc_a, per_owner=per_owner,
+                                attach=attach or settings.attach, dry_run=dry, settings=settings, chart=chart)
+    result.robots = robots.sent
     result.refresh = rr
     result.seconds = time.perf_counter() - started
     return result

@@ -218,10 +218,10 @@ def render_html(d: Digest, *, shown_red: int | None = None, image: "InlineImage 
     C = _colors()
     s = _sections(d)
     shown = d.red[: MAX_RED if shown_red is None else shown_red]
-    tiles = tiles(d)
+    tile_list = tiles(d)
     tile_rows = "".join(
-        "<tr>" + "".join(_tile_html(*t, C) for t in tiles[i:i + TILES_PER_ROW]) + "</tr>"
-        for i in range(0, len(tiles), TILES_PER_ROW))
+        "<tr>" + "".join(_tile_html(*t, C) for t in tile_list[i:i + TILES_PER_ROW]) + "</tr>"
+        for i in range(0, len(tile_list), TILES_PER_ROW))
     red_font = C.get("red_font", "#9C0006")
     rows = [
         f'<tr><td style="background:{C.get("user_header", "#1F4E78")};padding:16px;color:#FFFFFF;">'

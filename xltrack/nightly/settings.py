@@ -52,11 +52,14 @@ ENV_VARS: dict[str, str] = {
     "outbox": "XLTRACK_OUTBOX",
     "max_attachment_mb": "XLTRACK_MAX_ATTACHMENT_MB",
     "chart": "XLTRACK_CHART",
+    "webhook": "XLTRACK_WEBHOOK",
+    "webhook_kind": "XLTRACK_WEBHOOK_KIND",
+    "webhook_secret_file": "XLTRACK_WEBHOOK_SECRET_FILE",
 }
 CONFIG_ENV = "XLTRACK_NIGHTLY_CONFIG"
 DEFAULT_PASSWORD_ENV = "XLTRACK_SMTP_PASSWORD"
 # config file keys that are never accepted (the secret must not live there)
-FORBIDDEN_KEYS = {"password", "pass", "smtp_password"}
+FORBIDDEN_KEYS = {"password", "pass", "smtp_password", "secret", "webhook_secret"}
 
 
 class NightlySettings(BaseModel):
@@ -87,6 +90,10 @@ class NightlySettings(BaseModel):
     # workbook is left out with a note in the body instead of failing every night
     max_attachment_mb: float = Field(default=15.0, gt=0)
     chart: bool = False                  # the Dashboard as an inline PNG in the team digest (opt-in)
+    # group robots (企业微信, 钉钉, 飞书, Slack) that also get the digest: see docs/notify.md
+    webhook: list[str] = []
+    webhook_kind: Literal["wecom", "dingtalk", "feishu", "slack"] | None = None   # None: from the host
+    webhook_secret_file: Path | None = None   # else $XLTRACK_WEBHOOK_SECRET; never the secret itself
 
     @model_validator(mode="after")
     def _ports(self) -> "NightlySettings":
@@ -114,6 +121,12 @@ class NightlySettings(BaseModel):
         return [min(self.backoff * 2 ** i, self.backoff_max) for i in range(self.retries)]
 
 
+def _split_urls(value: str) -> list[str]:
+    from ..notify.api import split_urls
+
+    return split_urls(value)
+
+
 def _split_list(value: str) -> list[str]:
     return [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
 
@@ -126,6 +139,8 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
             continue
         if key in ("to", "cc"):
             out[key] = _split_list(raw)
+        elif key == "webhook":
+            out[key] = _split_urls(raw)
         elif key in ("verify", "recalc", "chart"):
             out[key] = raw.strip().lower() not in ("0", "false", "no", "off")
         else:
@@ -146,11 +161,13 @@ def _flatten(data: dict[str, Any], path: Path) -> dict[str, Any]:
     if bad:
         raise ConfigError(
             f"{path}: the SMTP password must not be written in the config file",
-            hint=f"set the environment variable {DEFAULT_PASSWORD_ENV} or point password_file "
-                 "to a file readable only by the job's user")
+            hint=f"set the environment variable {DEFAULT_PASSWORD_ENV} (robots: XLTRACK_WEBHOOK_SECRET) or "
+                 "point password_file (webhook_secret_file) to a file readable only by the job's user")
     for key in ("to", "cc"):
         if isinstance(out.get(key), str):
             out[key] = _split_list(out[key])
+    if isinstance(out.get("webhook"), str):
+        out["webhook"] = _split_urls(out["webhook"])
     return out
 
 

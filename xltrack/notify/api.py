@@ -10,12 +10,13 @@ folder instead (unsigned: the secret is not needed to preview).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from pydantic import SecretStr
 
@@ -23,7 +24,7 @@ from ..clock import timestamp
 from ..compute.results import Results
 from ..errors import OutputError, SendError, UsageError
 from ..i18n import pick
-from ..nightly.digest import build_digest
+from ..nightly.digest import Digest, build_digest
 from ..tables import Tables
 from .fit import fit
 from .http import Retry, post
@@ -83,23 +84,23 @@ def split_urls(value: str) -> list[str]:
 
 
 def deliver(tables: Tables, results: Results, webhooks: list[Webhook], *, per_owner: bool = False,
-            team: str | None = None, dry_run: Path | None = None, secret: SecretStr | None = None,
+            team: str | None = None, dry_run: str | Path | None = None, secret: SecretStr | None = None,
             retry: Retry = Retry(), now: Callable[[], float] = timestamp,
             pacer: Pacer | None = None) -> NotifyResult:
     """Build, fit, sign and post (or write) the robot messages of computed results."""
     lang = results.lang or tables.lang
+    dry_run = Path(dry_run) if dry_run is not None else None
     result = NotifyResult(as_of=results.as_of, lang=lang, dry_run=dry_run)
     pacer = pacer or Pacer()
     owners = list(tables.pipeline.owners)
-    digests = [build_digest(tables, results, team=team)]
+    digests = [(build_digest(tables, results, team=team), None)]
     if per_owner:
-        have = {str(o) for o in results.projects.get("owner", []) if o}
-        digests += [build_digest(tables, results, team=team, owner=o.name) for o in owners if o.name in have]
+        digests += owner_digests(tables, results, team=team)
     if secret is None and any(h.kind in SIGNED for h in webhooks) and dry_run is None:
         log.info("robot: no secret (XLTRACK_WEBHOOK_SECRET or --secret-file): 钉钉/飞书 requests are not signed")
     n = 0
-    for d in digests:
-        msg = build_message(d, mentions_for(d, owners))
+    for d, reader in digests:
+        msg = build_message(d, mentions_for(d, owners, only=reader))
         for h in webhooks:
             p = platform(h.kind)
             bodies, shown = fit(msg, p)
@@ -125,6 +126,22 @@ def deliver(tables: Tables, results: Results, webhooks: list[Webhook], *, per_ow
                     break
                 item.detail = got.detail
     return result
+
+
+def owner_digests(tables: Tables, results: Results, *, team: str | None = None) -> list[tuple[Digest, str]]:
+    """One digest per Config owner with projects, of only the rows that owner may read
+    (:func:`xltrack.team.scope.reader_scope`: their own; a team lead's, the team's)."""
+    from ..team import scope as S
+
+    out = []
+    for o in tables.pipeline.owners:
+        sel = S.select(tables, S.reader_scope(tables.pipeline, o.name))
+        if not sel.projects.any():
+            continue
+        d = build_digest(S.filter_tables(tables, sel), S.filter_results(results, sel), team=team)
+        d.owner = o.name
+        out.append((d, o.name))
+    return out
 
 
 def _write(folder: Path, n: int, label: str, kind: str, k: int, body: dict) -> Path:
@@ -169,25 +186,51 @@ def notify(path: str | Path, webhooks: Iterable[str] = (), *, kind: str | None =
     :class:`~xltrack.errors.SendError` (exit 6) when a message could not be delivered.
     """
     from ..clock import today
+    from ..jobs import FileSource
+    from ..jobs import runner
+    from .job import RobotSink
 
     hooks = parse_webhooks(webhooks, kind)
     secret = load_secret(secret_file)
-    as_of = as_of or today()
-    tables, results = _computed(path, as_of)
-    result = deliver(tables, results, hooks, per_owner=per_owner, team=team,
-                     dry_run=Path(dry_run) if dry_run is not None else None, secret=secret,
-                     retry=retry or retry_from_env())
+    sink = RobotSink(hooks, per_owner=per_owner, team=team, secret=secret, retry=retry or retry_from_env(),
+                     dry_run=Path(dry_run) if dry_run is not None else None)
+    runner.run_job(FileSource(path), sink, as_of=as_of or today())
+    result = sink.sent
     if result.failed:
         raise failure(result)
     return result
 
 
-def _computed(path: str | Path, as_of: dt.date) -> tuple[Tables, Results]:
-    from ..compute.api import compute
-    from ..normalize.api import read_workbook
+@dataclass(slots=True)
+class Robots:
+    """The nightly job's robots: checked before the refresh (a URL without its key stops the run
+    before anything is written), sent after the mail — also when the mail failed."""
 
-    tables = read_workbook(path, as_of=as_of)
-    return tables, compute(tables, as_of)
+    hooks: list[Webhook]
+    secret: SecretStr | None = None
+    retry: Retry = Retry()
+    sent: NotifyResult | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Any, webhooks: Iterable[str] = ()) -> "Robots":
+        urls = [u for u in webhooks if u] or list(settings.webhook)
+        if not urls:
+            return cls([])
+        return cls(parse_webhooks(urls, settings.webhook_kind), load_secret(settings.webhook_secret_file),
+                   retry_from_env())
+
+    @contextlib.contextmanager
+    def after_mail(self, job: Any, *, per_owner: bool, team: str | None,
+                   dry_run: Path | None) -> Iterator[None]:
+        """Run the mail in the ``with`` body; then send the robot messages, then report failures."""
+        try:
+            yield
+        finally:
+            if self.hooks:
+                self.sent = deliver(job.tables, job.results, self.hooks, per_owner=per_owner, team=team,
+                                    dry_run=dry_run, secret=self.secret, retry=self.retry)
+        if self.sent is not None and self.sent.failed:
+            raise failure(self.sent)
 
 
 ENV_RETRY = {"timeout": "XLTRACK_WEBHOOK_TIMEOUT", "retries": "XLTRACK_WEBHOOK_RETRIES",

@@ -84,18 +84,20 @@ def build_message(d: Digest, mentions: list[Mention] | None = None) -> Message:
         mentions=list(mentions or []), mention_lead=pick(L, "请跟进：", "Please follow up: "))
 
 
-def mentions_for(d: Digest, owners: list) -> list[Mention]:
-    """Who to @: the owners of the red projects (in list order), when Config gives a mobile or id.
+def mentions_for(d: Digest, owners: list, only: str | None = None) -> list[Mention]:
+    """Who to @: the owners of the red projects (in list order) — or, for one reader's message,
+    ``only`` that reader when they have red projects — when Config gives a mobile or a user id.
 
     ``owners`` are the Config sheet's owner entries (name, mobile, user_id)."""
     by_name = {o.name: o for o in owners}
+    names = [only] if only is not None and d.red else [] if only is not None else [it.owner for it in d.red]
     out: list[Mention] = []
     seen: set[str] = set()
-    for it in d.red:
-        o = by_name.get(it.owner)
-        if o is None or it.owner in seen:
+    for name in names:
+        o = by_name.get(name)
+        if o is None or name in seen:
             continue
-        seen.add(it.owner)
+        seen.add(name)
         mobile = _mobile(getattr(o, "mobile", None))
         user_id = one_line(getattr(o, "user_id", None) or "", 64) or None
         if mobile or user_id:

@@ -30,6 +30,7 @@ from typing import Any, Iterable, Literal
 import pandas as pd
 
 from ..compute.history import RECORDS
+from ..compute.results import Results
 from ..pipeline.models import Owner, Pipeline
 from ..tables import Tables
 
@@ -237,3 +238,17 @@ def filter_by_id(frame: pd.DataFrame, ids: Iterable[str], column: str = "id") ->
     if frame is None or frame.empty or column not in frame.columns:
         return frame
     return frame.loc[frame[column].isin(set(ids))]
+
+
+def filter_results(results: Results, sel: Selection) -> Results:
+    """A copy of ``results`` holding only the selection: per-project and per-payment frames, the
+    week's changes, the transitions and History rows of its projects; the team-wide KPI dict is
+    dropped (a per-owner output recomputes what it shows from the rows it may see)."""
+    def rows(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+        # Results frames share the index of their Tables frame
+        return frame.loc[mask.reindex(frame.index, fill_value=False).astype(bool)].copy()
+
+    return dataclasses.replace(
+        results, projects=rows(results.projects, sel.projects), payments=rows(results.payments, sel.payments),
+        changes=filter_by_id(results.changes, sel.ids), transitions=filter_by_id(results.transitions, sel.ids),
+        history_rows=history_rows(results.history_rows, sel.ids) if results.history_rows else [], kpis={})
