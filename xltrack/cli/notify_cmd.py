@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ..errors import SendError
 from ..i18n import pick
 from .options import (as_of_option, log_to_stderr, resolve_as_of, robot_kind_option, secret_file_option,
                       webhook_option, workbook_argument)
@@ -34,8 +35,13 @@ def command(ctx: click.Context, path: str, webhooks: tuple[str, ...], kind: str 
 
     log_to_stderr("xltrack.notify", "notify", bool((ctx.find_root().obj or {}).get("verbose")))
     urls = list(webhooks) or [os.environ.get("XLTRACK_WEBHOOK", "")]
-    res = notify(path, urls, kind=kind, per_owner=per_owner, as_of=resolve_as_of(as_of), dry_run=dry_run,
-                 secret_file=secret_file, team=team)
+    try:
+        res = notify(path, urls, kind=kind, per_owner=per_owner, as_of=resolve_as_of(as_of), dry_run=dry_run,
+                     secret_file=secret_file, team=team)
+    except SendError as e:      # say what did go out before the exit-6 message
+        if getattr(e, "result", None) is not None:
+            echo_robots(e.result)
+        raise
     echo_robots(res)
 
 

@@ -159,8 +159,9 @@ def _flatten(data: dict[str, Any], path: Path) -> dict[str, Any]:
             out["sender" if k == "from" else k] = v
     bad = sorted(FORBIDDEN_KEYS & set(out))
     if bad:
+        what = "the robot secret" if all("secret" in k for k in bad) else "the SMTP password"
         raise ConfigError(
-            f"{path}: the SMTP password must not be written in the config file",
+            f"{path}: {what} must not be written in the config file (key {', '.join(bad)})",
             hint=f"set the environment variable {DEFAULT_PASSWORD_ENV} (robots: XLTRACK_WEBHOOK_SECRET) or "
                  "point password_file (webhook_secret_file) to a file readable only by the job's user")
     for key in ("to", "cc"):

@@ -170,8 +170,10 @@ def _safe(name: str) -> str:
 def failure(result: NotifyResult) -> SendError:
     """The exit-6 error naming every message that was not delivered, in the workbook's language."""
     lines = [f"{m.label} → {m.webhook}: {m.detail}" for m in result.failed]
-    return SendError(pick(result.lang, "{n} 条机器人消息未送达（其余已发送）：", "{n} robot message(s) not delivered "
-                          "(the others were sent):", n=len(lines)) + "\n  " + "\n  ".join(lines))
+    err = SendError(pick(result.lang, "{n} 条机器人消息未送达（其余已发送）：", "{n} robot message(s) not delivered "
+                         "(the others were sent):", n=len(lines)) + "\n  " + "\n  ".join(lines))
+    err.result = result    # type: ignore[attr-defined]  (what was sent, for the CLI's report)
+    return err
 
 
 def notify(path: str | Path, webhooks: Iterable[str] = (), *, kind: str | None = None, per_owner: bool = False,
