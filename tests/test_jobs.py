@@ -196,3 +196,12 @@ def test_demo_goes_through_the_runner(tmp_path, spy):
     from xltrack.build.api import demo
     demo(tmp_path / "d", rows=12, as_of=AS_OF)
     assert spy == [("FileSource", "FileSink")]
+
+
+def test_notify_goes_through_the_runner_and_never_writes(book, tmp_path, spy):
+    import xltrack.notify.api as notify_api
+    before = book.read_bytes()
+    res = notify_api.notify(book, ["https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"], as_of=AS_OF,
+                            dry_run=tmp_path / "bodies")
+    assert spy == [("FileSource", "RobotSink")]
+    assert [m.label for m in res.messages] == ["team"] and book.read_bytes() == before

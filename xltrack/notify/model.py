@@ -98,8 +98,8 @@ def mentions_for(d: Digest, owners: list, only: str | None = None) -> list[Menti
         if o is None or name in seen:
             continue
         seen.add(name)
-        mobile = _mobile(getattr(o, "mobile", None))
-        user_id = one_line(getattr(o, "user_id", None) or "", 64) or None
+        mobile = _mobile(o.mobile)
+        user_id = one_line(o.user_id or "", 64) or None
         if mobile or user_id:
             out.append(Mention(name=o.name, mobile=mobile, user_id=user_id))
     return out
