@@ -135,21 +135,33 @@ def test_the_secret_is_not_an_option(book, capsys):
     assert code == 2 and "No such option '--secret'" in err
 
 
-def test_per_owner_messages_hold_only_that_owners_projects(book, robots, capsys):
+def test_per_owner_messages_hold_only_what_that_owner_may_read(book, robots, capsys):
+    """Each salesperson's message lists only their projects; a team lead's, their team's
+    (xltrack.team.scope.reader_scope, the rule of the per-owner e-mail)."""
     import datetime as dt
+    import re
+
     import xltrack.notify.api   # noqa: F401  — the subpackage imported first: xltrack.notify is still callable
+    from xltrack.normalize.api import read_workbook
+    from xltrack.team.scope import reader_scope
+
     res = xltrack.notify(book, [robots.url("wecom")], kind="wecom", per_owner=True, as_of=dt.date(2026, 11, 27))
     labels = [m.label for m in res.messages]
     assert labels[0] == "team" and len(labels) > 3 and all(m.delivered for m in res.messages)
-    team, *owners = robots.hits
-    import re
-    ids_of = {}
-    for hit, label in zip(owners, labels[1:]):
-        content = hit.body["markdown"]["content"]
+    pipeline = read_workbook(book, as_of=dt.date(2026, 11, 27)).pipeline
+    team_of = {o.name: o.team for o in pipeline.owners}
+    md = [h.body["markdown"]["content"] for h in robots.hits if h.body["msgtype"] == "markdown"]
+    leads = 0
+    seen: dict[str, str] = {}
+    for content, label in zip(md[1:], labels[1:]):
         name = label.partition(":")[2]
         assert f"{name}的销售日报" in content
-        metas = re.findall(r"\*\*[^*]+\((P-\d{4})\)\*\* 负责人 (\S+)", content)
-        assert all(owner == name for _, owner in metas), content     # nobody else's projects
-        ids_of[name] = {pid for pid, _ in metas}
-    shown = set().union(*ids_of.values())
-    assert len(shown) == sum(len(v) for v in ids_of.values())          # each project in one message only
+        scope = reader_scope(pipeline, name)
+        allowed = {name} if scope.by == "owner" else {o for o, t in team_of.items() if t == scope.key}
+        leads += scope.by == "team"
+        listed = re.findall(r"\*\*[^*]+\((P-\d{4})\)\*\* 负责人 (\S+)", content)
+        assert {owner for _, owner in listed} <= allowed, content     # nobody else's projects
+        if scope.by == "owner":
+            for pid, _ in listed:
+                assert seen.setdefault(pid, name) == name                      # one salesperson per project
+    assert leads >= 1
