@@ -20,6 +20,7 @@ _API = {
     "refresh": "xltrack.refresh:refresh",
     "nightly": "xltrack.nightly.api:nightly",
     "notify": "xltrack.notify.api:notify",
+    "import_rows": "xltrack.importer.api:import_rows",
 }
 
 __all__ = ["__version__", *_API]

@@ -7,7 +7,8 @@ The pipeline's pure middle produces a :class:`WritePlan`; a backend applies it:
 
 xltrack owns exactly what a plan can name: computed columns on user sheets (``ColumnWrite``),
 blank ID cells it fills (``CellWrite`` on the ID column, only where the cell was empty), and the
-owned sheets (``SheetWrite``), which are rewritten whole.
+owned sheets (``SheetWrite``), which are rewritten whole. A job that writes user data on the
+user's behalf (import, merge) names those cells explicitly (``RowWrite``).
 """
 from __future__ import annotations
 
@@ -80,6 +81,24 @@ class CellWrite:
 
 
 @dataclass(slots=True)
+class RowWrite:
+    """User cells written on the user's behalf (``xltrack import``, ``merge``) on a user sheet.
+
+    ``cells[row][col]`` (1-based) is the value to set; ``None`` clears the cell. A cell of an
+    existing row keeps its formatting; a cell of a new row takes the formatting of the same
+    column in the row above (else the column's). Values land typed: dates as dates, numbers as
+    numbers, text always as text (never a formula). ``last_row``: the sheet's last data row after
+    the write; when it lies below the sheet's Excel table, the table grows to it, and so do the
+    drop-downs, validations and conditional formats that reach the table's last row.
+    """
+
+    sheet: str
+    header_row: int
+    cells: dict[int, dict[int, Value]] = field(default_factory=dict)
+    last_row: int = 0
+
+
+@dataclass(slots=True)
 class Series:
     name: str
     categories: str        # a range in an owned sheet, e.g. "'漏斗'!$A$4:$A$8"
@@ -134,4 +153,5 @@ class WritePlan:
     columns: list[ColumnWrite] = field(default_factory=list)
     cells: list[CellWrite] = field(default_factory=list)
     sheets: list[SheetWrite] = field(default_factory=list)
+    rows: list[RowWrite] = field(default_factory=list)
     summary: dict[str, object] = field(default_factory=dict)

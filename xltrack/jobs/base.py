@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, ContextManager, Protocol, runtime_checkable
 
 from ..compute.results import Results
-from ..plan import CellWrite, WritePlan
+from ..plan import CellWrite, RowWrite, WritePlan
 from ..tables import Tables
 
 Progress = Callable[[str], None]
@@ -22,11 +22,13 @@ Progress = Callable[[str], None]
 
 @dataclass(slots=True)
 class Prepared:
-    """What a source's ``prepare`` hook hands to compute: the (possibly changed) tables and the
-    extra user cells to write (e.g. imported rows), appended to the plan's ``cells``."""
+    """What a source's ``prepare`` hook hands to compute: the (possibly changed) tables, the
+    extra ID cells to fill (appended to the plan's ``cells``) and the user rows to write on the
+    user's behalf (imported or merged rows: the plan's ``rows``)."""
 
     tables: Tables
     cells: list[CellWrite] = field(default_factory=list)
+    rows: list[RowWrite] = field(default_factory=list)   # user rows written on the user's behalf
 
 
 @dataclass(slots=True)

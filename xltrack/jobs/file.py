@@ -34,15 +34,19 @@ class FileSource:
         self.fingerprint: Fingerprint | None = None
 
     def read(self, *, as_of: dt.date) -> Tables:
-        from ..normalize.api import read_workbook
-
         _require_file(self.path)
         fp = Fingerprint.of(self.path)
-        tables = read_workbook(self.path, as_of=as_of)
+        tables = self.load(as_of=as_of)
         if not fp.same_stat(self.path):      # saved while we were reading it: what we read is a mix
             raise changed_meanwhile(self.path, tables.lang)
         self.fingerprint = fp
         return tables
+
+    def load(self, *, as_of: dt.date) -> Tables:
+        """Read and normalize the file (a subclass may change the grids first: ``xltrack import``)."""
+        from ..normalize.api import read_workbook
+
+        return read_workbook(self.path, as_of=as_of)
 
     def check_unchanged(self, lang: str) -> None:
         """Raise :class:`~xltrack.errors.WorkbookChanged` unless the file is the version read."""

@@ -56,6 +56,7 @@ def run_job(source: Source, sink: Sink, *, as_of: dt.date, progress: Progress | 
         step("plan")
         plan = make_plan(tables, results)
         plan.cells.extend(prepared.cells)
+        plan.rows.extend(prepared.rows)
         t = lap("plan", t)
         if before_write is not None:
             before_write()

@@ -61,6 +61,17 @@ def _key_for(text: Any, labels: dict[str, str], aliases: dict[str, str]) -> str 
     return None
 
 
+def column_key(text: Any, sheet: Sheet) -> str | None:
+    """The canonical key a header label names on ``sheet`` (labels, then aliases), or None."""
+    index = _INDEX.get(id(sheet))
+    if index is None or index[0] is not sheet:
+        index = _INDEX[id(sheet)] = (sheet, *_label_index(sheet))
+    return _key_for(text, index[1], index[2])
+
+
+_INDEX: dict[int, tuple[Sheet, dict[str, str], dict[str, str]]] = {}
+
+
 def _score(row: list[Any], labels: dict[str, str], aliases: dict[str, str]) -> int:
     return len({k for v in row if (k := _key_for(v, labels, aliases))})
 

@@ -328,3 +328,21 @@ def read_pipeline(grid: list[list[Any]], *, sheet_name: str, lang: str) -> Pipel
                                                                m=err["msg"].removeprefix("Value error, ")))
     raise ConfigError(pick(lang, "“{s}”表有 {n} 处错误，请修改后重试：", "The {s} sheet has {n} problem(s); fix and retry:",
                            s=sheet_name, n=len(rd.problems)), rd.problems)
+
+
+def owner_block_end(grid: list[list[Any]], *, sheet_name: str, lang: str) -> tuple[int, dict[str, int]] | None:
+    """Where new owners go on the Config sheet: (the last row of the owner block holding a name,
+    or its header row; the block's columns by field key), or None without an owner block."""
+    rd = _Reader([list(row) for row in grid], sheet_name, lang)
+    span = rd.find_blocks().get("owners")
+    if span is None:
+        return None
+    head = rd.header(OWNERS, *span)
+    if head is None or "name" not in head[1]:
+        return None
+    hr, cols = head
+    last = hr
+    for r in range(hr + 1, span[1]):
+        if not _blank(rd.cell(r, cols["name"])):
+            last = r
+    return last, cols

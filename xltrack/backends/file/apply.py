@@ -13,13 +13,14 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ...plan import Cell, SheetWrite, WritePlan
+from ...plan import Cell, RowWrite, SheetWrite, WritePlan
 from .cells import CellWriter
 from .owned_sheet import owned_sheet_xml
 from .package import BIG_PART, Package, deflate, write_package
 from .sheet_cells import SheetEdit, rewrite_sheet, _prefix
 from .styles import MINIMAL_STYLES, StyleBook
 from .tables import table_headers
+from .user_rows import row_cells, stretch_sheet, stretch_table
 from .workbook_parts import (CT_PART, WORKBOOK, Rel, WorkbookInfo, add_sheet_entries, ct_add_override,
                              ct_remove_override, free_name, parse_rels, read_rels, rels_name, rels_xml,
                              relative, resolve)
@@ -72,7 +73,8 @@ class _Apply:
 
     # -- user sheets: computed columns and assigned IDs ----------------------------------
     def user_sheets(self, plan: WritePlan) -> None:
-        names = dict.fromkeys([c.sheet for c in plan.columns] + [c.sheet for c in plan.cells])
+        names = dict.fromkeys([c.sheet for c in plan.columns] + [c.sheet for c in plan.cells]
+                              + [r.sheet for r in plan.rows])
         for name in names:
             ref = self.wb.sheet(name)
             if ref is None or not self.pkg.has(ref.part):
@@ -106,10 +108,37 @@ class _Apply:
             for cwr in (c for c in plan.cells if c.sheet == name):
                 self._put(edit, cw, cwr.row, cwr.col, cwr.cell)
                 edit.fill_only.add((cwr.row, cwr.col))
+            grow = []
+            for rw in (r for r in plan.rows if r.sheet == name):
+                cells, last = row_cells(xml, rw, cw, self.styles, rw.header_row)
+                for r, by_col in cells.items():
+                    edit.cells.setdefault(r, {}).update(by_col)
+                if rw.last_row > max(last, rw.header_row + 1):
+                    grow.append((rw, max(last, rw.header_row + 1)))
             new_xml = rewrite_sheet(xml, edit)
+            for rw, last in grow:
+                new_xml = stretch_sheet(new_xml, self._grow_tables(ref.part, rw, last), rw.last_row)
             self.dropped_formula |= edit.dropped_formula
             if new_xml != xml:
                 self.replace[ref.part] = self._deflating(new_xml)
+
+    def _grow_tables(self, part: str, rw: RowWrite, last: int) -> int:
+        """Stretch the sheet's tables headed on ``rw.header_row`` to ``rw.last_row``; return the
+        row the table ended on before (else the last data row), which the validations reach."""
+        old_end = last
+        for rel in read_rels(self.pkg, part):
+            if rel.kind != "table" or rel.external:
+                continue
+            tpart = resolve(part, rel.target)
+            if not self.pkg.has(tpart):
+                continue
+            txml = self.pkg.read(tpart)
+            grown = stretch_table(txml, rw.header_row, rw.last_row)
+            if grown is not None:
+                m = re.search(rb'\sref="[A-Z]+\d+:[A-Z]+(\d+)"', txml)
+                old_end = max(old_end, int(m.group(1))) if m else old_end
+                self._put_part(tpart, grown)
+        return old_end
 
     @staticmethod
     def _put(edit: SheetEdit, cw: CellWriter, row: int, col: int, cell: Cell | None) -> None:

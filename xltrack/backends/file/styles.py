@@ -171,6 +171,22 @@ class StyleBook:
         self._cache[st] = idx
         return idx
 
+    def is_date_xf(self, index: int) -> bool:
+        """Whether the cellXfs record ``index`` has a date number format."""
+        xfs = self._records["cellXfs"]
+        if not 0 <= index < len(xfs):
+            return False
+        m = re.search(r'numFmtId="(\d+)"', xfs[index])
+        fid = int(m.group(1)) if m else 0
+        if 14 <= fid <= 22 or 45 <= fid <= 47 or 27 <= fid <= 36 or 50 <= fid <= 58:
+            return True
+        for rec in self._records["numFmts"]:
+            if re.search(rf'numFmtId="{fid}"', rec):
+                code = re.search(r'formatCode="([^"]*)"', rec)
+                text = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code.group(1) if code else "").lower()
+                return any(ch in text for ch in "ymd")
+        return False
+
     # -- raw records (used when transplanting sheets from another workbook) -------------
     def append_raw(self, name: str, record: str) -> int:
         return self._append(name, record)
