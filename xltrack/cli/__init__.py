@@ -24,6 +24,7 @@ COMMANDS = {
     "nightly": "xltrack.cli.nightly_cmd",
     "notify": "xltrack.cli.notify_cmd",
     "excel": "xltrack.cli.excel_cmd",
+    "import": "xltrack.cli.import_cmd",
 }
 
 

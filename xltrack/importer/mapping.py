@@ -142,7 +142,7 @@ def nearest_fields(text: str, sheet: Sheet, n: int = 2) -> list[str]:
                 d = edit_distance(k, m, 6) / max(len(m), 1)
             if d < scored.get(c.key, 9):
                 scored[c.key] = d
-    return [key for key, d in sorted(scored.items(), key=lambda kv: kv[1]) if d < 1][:n]
+    return [key for key, d in sorted(scored.items(), key=lambda kv: kv[1]) if d <= 0.5][:n]
 
 
 def header_not_recognised(rows: list[list[Any]], source_name: str, lang: str) -> NothingToImport:

@@ -67,7 +67,8 @@ def _with_style(element: str | None, ref: str, s: int | None, cw: CellWriter) ->
     if element is None:
         return f'{cw.open}{ref}" s="{s}"/>'
     head = f"{cw.open}{ref}\""
-    return f'{head} s="{s}"{element[len(head):]}'
+    rest = re.sub(r'^ s="\d+"', "", element[len(head):])   # a date's default format gives way
+    return f'{head} s="{s}"{rest}'
 
 
 def row_cells(xml: bytes, rw: RowWrite, cw: CellWriter, styles: StyleBook,
