@@ -136,10 +136,11 @@ def nearest_fields(text: str, sheet: Sheet, n: int = 2) -> list[str]:
             m = match_key(name)
             if not m:
                 continue
-            if m in k or k in m:
+            longest = max(len(m), len(k))
+            if min(len(m), len(k)) >= 3 and (m in k or k in m):
                 d = 0.5
             else:
-                d = edit_distance(k, m, 6) / max(len(m), 1)
+                d = edit_distance(k, m, longest + 1) / longest
             if d < scored.get(c.key, 9):
                 scored[c.key] = d
     return [key for key, d in sorted(scored.items(), key=lambda kv: kv[1]) if d <= 0.5][:n]

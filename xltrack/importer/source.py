@@ -87,28 +87,18 @@ def _read_csv(path: Path, encoding: str, lang: str) -> Source:
 
 
 def _read_book(path: Path, sheet: str | None, lang: str) -> Source:
-    from python_calamine import CalamineWorkbook
+    from ..read.any_book import BookError, sheet_grids, sheet_names
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as e:   # calamine raises its own error types for encrypted or broken files
-        raise _fail(path, lang, "文件已加密或已损坏（{m}）", "it is encrypted or damaged ({m})",
-                    m=str(e).splitlines()[0][:120]) from None
-    names = list(book.sheet_names)
-    if sheet is not None:
-        if sheet not in names:
+        names = sheet_names(path)
+        if sheet is not None and sheet not in names:
             raise _fail(path, lang, "没有名为“{s}”的表（有：{n}）", "it has no sheet “{s}” (it has: {n})",
                         s=sheet, n=", ".join(names))
-        names = [sheet]
-    sheets = []
-    for n in names:
-        try:
-            rows = book.get_sheet_by_name(n).to_python(skip_empty_area=False)
-        except Exception:   # a chart sheet or an unreadable sheet: not a table to import
-            continue
-        sheets.append(SourceSheet(n, [list(r) for r in rows]))
+        grids = sheet_grids(path, [sheet] if sheet is not None else None)
+    except BookError as e:
+        raise _fail(path, lang, "文件已加密或已损坏（{m}）", "it is encrypted or damaged ({m})", m=e) from None
     kind = path.suffix.lower().lstrip(".")
-    return Source(path, "xlsx" if kind == "xlsm" else kind, sheets)
+    return Source(path, "xlsx" if kind == "xlsm" else kind, [SourceSheet(n, rows) for n, rows in grids])
 
 
 def read_source(path: str | Path, *, sheet: str | None = None, encoding: str = "auto",
