@@ -192,6 +192,10 @@ def apply_plan_to_book(book, plan: WritePlan, progress: Callable[[str], None] | 
     """
     from .owned import write_owned
 
+    if plan.rows:   # user rows written on the user's behalf (import, merge) go through the file backend
+        from ...errors import OutputError
+        raise OutputError("导入/合并的行只能写入工作簿文件，不能写入打开的工作簿 / Imported or merged rows are "
+                          "written to the workbook file, not to the open workbook: close it and run the command")
     w = Writer(book, progress, sheets)
     app = book.app
     screen, calc = app.screen_updating, app.calculation
