@@ -48,3 +48,29 @@ def test_owned_cells_of_gone_rows_are_removed_and_a_value_in_an_id_cell_wins():
     assert b'<row r="2"><c r="A2" s="4" t="inlineStr"><is><t>P-1</t></is></c></row>' in out
     assert b'<row r="3"><c r="A3"><v>7</v></c></row>' in out
     assert b'<c r="C1" t="inlineStr"><is><t>Light</t></is></c>' in out
+
+
+def test_column_definitions_in_any_attribute_order_are_not_duplicated():
+    """LibreOffice writes ``<col collapsed=… customWidth=… max=… min=…>`` (max before min): the
+    head is edited through the parser, so columns already defined get no second definition."""
+    lo = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+          b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+          b'<dimension ref="A1:AF3"/><cols><col collapsed="false" customWidth="true" hidden="false" '
+          b'outlineLevel="0" max="32" min="1" style="0" width="11.5"/>'
+          b"<col max='40' min='38' width='9'></col></cols>"
+          b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>')
+    e = SheetEdit(cells={1: {26: '<c r="Z1"><v>2</v></c>'}}, widths={26: 14.0, 33: 20.0, 39: 5.0, 41: 7.0})
+    out = rewrite_sheet(lo, e)
+    from lxml import etree
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    cols = [(int(c.get("min")), int(c.get("max"))) for c in etree.fromstring(out).iterfind("m:cols/m:col", ns)]
+    assert cols == [(1, 32), (33, 33), (38, 40), (41, 41)]    # ordered, none overlapping
+    assert b'<row r="1"><c r="A1"><v>1</v></c><c r="Z1"><v>2</v></c></row>' in out
+    assert rewrite_sheet(out, e) == out
+
+
+def test_a_head_that_needs_no_change_keeps_its_bytes():
+    xml = (HEAD + b"<cols><col width='3' max='9' min='1'/></cols><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+           b"</sheetData></worksheet>")
+    e = SheetEdit(cells={1: {2: '<c r="B1"><v>2</v></c>'}}, widths={2: 9.0})
+    assert rewrite_sheet(xml, e) == xml.replace(b'<v>1</v></c>', b'<v>1</v></c><c r="B1"><v>2</v></c>')

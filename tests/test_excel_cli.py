@@ -81,3 +81,19 @@ def test_refresh_of_the_macro_workbook_keeps_vba_and_projects_button(tmp_path):
     for n in ("xl/vbaProject.bin", projects_vml):
         assert before[n] == after[n], n
     assert b"[0]!XltrackRefresh" in after[projects_vml][2]
+
+
+def test_make_macro_puts_the_button_on_xltracks_dashboard_not_a_user_sheet_of_that_name(tmp_path, capsys):
+    """A zh workbook adopted from a team file whose own sheet is called "Dashboard": the button goes
+    on xltrack's 看板 (the sheet a refresh writes); the team's sheet is not touched."""
+    src = tmp_path / "team.xlsx"
+    wb = xlsxwriter.Workbook(str(src))
+    wb.add_worksheet("Dashboard").write("A1", "our own dashboard")
+    wb.close()
+    assert run_cli(cli, ["init", "--into", str(src), "--no-backup"]) == 0
+    dst = tmp_path / "team.xlsm"
+    assert run_cli(cli, ["excel", "make-macro", str(src), str(dst)]) == 0
+    assert "buttons on 项目跟踪, 看板;" in capsys.readouterr().out
+    before, after = _raw(src), _raw(dst)
+    assert after["xl/worksheets/sheet1.xml"] == before["xl/worksheets/sheet1.xml"]   # the team's Dashboard
+    assert "xl/worksheets/_rels/sheet1.xml.rels" not in after

@@ -59,6 +59,9 @@ CATALOG: dict[str, Code] = {c.code: c for c in [
          "A date that should be in the past (activity, created, actual payment) is after the as-of date."),
     Code("date-order", "warning", "{label} 早于 {other_label}", "{label} is before {other_label}",
          "Two dates of a row are in an impossible order (e.g. expected close before created)."),
+    Code("projects-elsewhere", "warning", "“{target}”表中没有项目，但“{value}”表{what}；若那是项目表，请将其改名为“{target}”",
+         "No projects on “{target}”, but sheet “{value}” {what}; if that is your project list, rename it to “{target}”",
+         "The Projects sheet is empty while another sheet has a project header or many rows: it is probably the real list."),
     Code("bad-config", "error", "设置错误：{value}", "Config error: {value}",
          "A cell on the Config sheet is invalid (reported with its address; the run stops with exit 3)."),
 ]}

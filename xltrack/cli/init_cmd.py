@@ -42,7 +42,9 @@ def command(path: str, lang: str, force: bool, demo: bool, rows: int, seed: int,
       xltrack init --macro team.xlsm             # with Refresh buttons for Excel
       xltrack init --into our-crm.xlsx           # add the xltrack sheets to your workbook
     """
+    from ..backends.file.adopt import adopted_data_sheets
     from ..build.api import init
+    from ..pipeline import layout
 
     if into and (demo or macro or force):
         raise click.UsageError("--into cannot be combined with --demo, --macro or --force")
@@ -56,6 +58,9 @@ def command(path: str, lang: str, force: bool, demo: bool, rows: int, seed: int,
                python=python, backup=not no_backup)
     if into:
         click.echo(pick(lang, "已在 {p} 中加入 xltrack 工作表", "Added the xltrack sheets to {p}", p=out))
+        for key, name in adopted_data_sheets(out, lang).items():
+            click.echo(pick(lang, "  使用已有的“{n}”表作为{s}表", "  Using your sheet '{n}' as the {s} sheet",
+                            n=name, s=layout().sheet(key).name(lang)))
     elif demo:
         click.echo(pick(lang, "已创建 {p}（演示数据：{n} 个项目）", "Created {p} (demo data: {n} projects)",
                         p=out, n=rows))

@@ -51,17 +51,25 @@ def module_name(source: str) -> str:
 
 
 def _button_sheet_names(lang_names: list[str]) -> dict[str, str]:
-    """sheet name in this workbook -> layout key, for the sheets that get a button."""
+    """sheet name in this workbook -> layout key, for the sheets that get a button.
+
+    Projects is found as every command finds it (its zh/en name, else an alias). The Dashboard is
+    xltrack's own sheet: only its exact name in the workbook's language, the name the refresh
+    writes — a team's own sheet called "Dashboard" in a zh workbook is the team's, not xltrack's."""
+    from ..normalize.sheets import detect_lang, find_sheets
     from ..pipeline.defaults import layout
-    out = {}
     lay = layout()
+    lang = detect_lang(lang_names)
+    found = find_sheets(lang_names)
+    out = {}
     for key in BUTTON_SHEETS:
         sh = lay.sheet(key)
-        wanted = {sh.zh.casefold(), sh.en.casefold(), *(a.casefold() for a in sh.aliases)}
-        for name in lang_names:
-            if name.strip().casefold() in wanted and name not in out:
-                out[name] = key
-                break
+        if sh.kind == "owned":
+            name = next((n for n in lang_names if n.casefold() == sh.name(lang).casefold()), None)
+        else:
+            name = found.get(key)
+        if name is not None and name not in out:
+            out[name] = key
     return out
 
 
@@ -71,9 +79,8 @@ def _owned_sheet_names() -> set[str]:
 
 
 def _lang(names: list[str]) -> str:
-    from ..pipeline.defaults import layout
-    zh = {s.zh for s in layout().sheets}
-    return "zh" if any(n in zh for n in names) else "en"
+    from ..normalize.sheets import detect_lang
+    return detect_lang(names)
 
 
 def make_macro_workbook(src_xlsx: Path, dst_xlsm: Path, *, python: str | None = None) -> MacroWorkbook:

@@ -71,6 +71,7 @@ from ..pipeline.models import Lang, Pipeline
 from ..tables import Tables
 from . import tables as T
 from .headers import find_header
+from .elsewhere import projects_elsewhere
 from .sheets import detect_lang, find_sheets
 
 _P_ID = re.compile(r"^\s*P-?(\d+)\s*$", re.IGNORECASE)
@@ -169,6 +170,8 @@ def tables_from_grids(grids: Mapping[str, list[list[Any]]], *, as_of: dt.date,
         if key in infos:
             T.check_project_refs(frames[key], infos[key], known, lang, issues)
     _date_checks(frames, infos, as_of, lang, issues)
+    if projects.empty:
+        issues.extend(projects_elsewhere(grids, names, where.values(), where["projects"], lang))
     order = {n: i for i, n in enumerate(names)}
     issues.sort(key=_sort_key(order))
     return Tables(lang=lang, pipeline=pipe, projects=projects, activities=frames["activities"],

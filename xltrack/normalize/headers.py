@@ -76,6 +76,12 @@ def _score(row: list[Any], labels: dict[str, str], aliases: dict[str, str]) -> i
     return len({k for v in row if (k := _key_for(v, labels, aliases))})
 
 
+def header_score(grid: list[list[Any]], sheet: Sheet) -> int:
+    """How many of ``sheet``'s columns the best of the first rows of ``grid`` names."""
+    labels, aliases = _label_index(sheet)
+    return max((_score(row, labels, aliases) for row in grid[:SCAN_ROWS]), default=0)
+
+
 def find_header(grid: list[list[Any]], sheet: Sheet, *, sheet_name: str, lang: Lang) -> HeaderMap:
     """Locate and map the header row; a missing required column raises ``WorkbookUnreadable``."""
     labels, aliases = _label_index(sheet)

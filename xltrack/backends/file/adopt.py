@@ -14,7 +14,6 @@ since a refresh would overwrite it.
 """
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
@@ -25,6 +24,9 @@ from .styles import MINIMAL_STYLES, StyleBook
 from .transplant import PartCopier, StyleMap, add_defined_names, defined_names, shared_strings, sheet_xml
 from .workbook_parts import (CT_PART, WORKBOOK, WorkbookInfo, add_sheet_entries, ct_add_override,
                              ct_ensure_default, rels_name, rels_xml)
+
+
+DATA_SHEETS = ("projects", "activities", "payments")
 
 
 def _layout_sheets():
@@ -38,7 +40,11 @@ def adopt_into(existing: Path, standard: Path, dst: Path, *, lang: str = "zh") -
         wb, swb = WorkbookInfo(pkg), WorkbookInfo(std)
         owned = {s.name(lang) for s in _layout_sheets() if s.kind == "owned"}
         have = {s.name.casefold() for s in wb.sheets}
-        todo = [s for s in swb.sheets if s.name.casefold() not in have]
+        # the team's own data sheets, found as every command finds them (name, then alias: a
+        # "Deals" sheet is the Projects sheet): no empty standard sheet is added beside them
+        theirs = {s.name(lang).casefold() for s in _layout_sheets()
+                  if s.key in existing_user_sheets([x.name for x in wb.sheets])}
+        todo = [s for s in swb.sheets if s.name.casefold() not in have | theirs]
         if not todo:
             raise OutputError(pick(lang, "工作簿中已包含全部 xltrack 工作表，无需再次添加。",
                                    "The workbook already has every xltrack sheet; nothing to add."))
@@ -83,19 +89,35 @@ def adopt_into(existing: Path, standard: Path, dst: Path, *, lang: str = "zh") -
         return [s.name for s in todo]
 
 
-def _remap_names(names: list[str], swb: WorkbookInfo, todo, base: int) -> list[str]:
+def existing_user_sheets(names: list[str]) -> dict[str, str]:
+    """Data-sheet key (projects, activities, payments) -> the workbook's sheet that plays it,
+    found by name or alias as every command finds it."""
+    from ...normalize.sheets import find_sheets
+    return {k: n for k, n in find_sheets(names).items() if k in DATA_SHEETS}
+
+
+def adopted_data_sheets(path: str | Path, lang: str = "zh") -> dict[str, str]:
+    """After ``init --into``: the team's sheets used as data sheets under another name
+    (e.g. ``{"projects": "Deals"}``), for the message that says so."""
+    with Package(Path(path), lang=lang) as pkg:
+        names = [s.name for s in WorkbookInfo(pkg).sheets]
+    std = {s.name(lang).casefold() for s in _layout_sheets() if s.key in DATA_SHEETS}
+    return {k: n for k, n in existing_user_sheets(names).items() if n.casefold() not in std}
+
+
+def _remap_names(names, swb: WorkbookInfo, todo, base: int):
     """Sheet-scoped names point at the sheet's new position; names of sheets not added go."""
     order = [s.name for s in swb.sheets]
     added = [s.name for s in todo]
     out = []
-    for n in names:
-        m = re.search(r'\slocalSheetId="(\d+)"', n.split(">", 1)[0])
-        if not m:
-            out.append(n)
+    for attrs, text in names:
+        local = attrs.get("localSheetId")
+        if local is None:
+            out.append((attrs, text))
             continue
-        name = order[int(m.group(1))]
+        name = order[int(local)]
         if name in added:
-            out.append(n[:m.start(1)] + str(base + added.index(name)) + n[m.end(1):])
+            out.append(({**attrs, "localSheetId": str(base + added.index(name))}, text))
     return out
 
 

@@ -5,7 +5,8 @@ exact byte slice it was; in a row that does, only the ``<c>`` elements of owned 
 replaced, removed or inserted (in column order) and every other cell keeps its bytes — formulas
 (shared and array), cached values, styles, shared-string indexes. Rows that do not exist yet are
 inserted in order. Outside ``<sheetData>`` only ``<dimension>`` (widened) and ``<cols>`` (a width
-for a column that has none) may change.
+for a column that has none) may change; that small head is edited through the XML parser
+(:func:`_edit_head`), since producers order attributes and declare namespaces as they like.
 
 Why bytes rather than lxml: re-serializing through lxml changes the bytes of the user's rows
 (an ``iterparse`` + ``xmlfile`` pass re-declares the namespaces on every ``<row>``) and it is
@@ -18,7 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .xmlutil import col_index, col_letter, parse_range
+from lxml import etree
+
+from .xmledit import add_child, parse, qname
+from .xmlutil import MAIN_NS, col_index, col_letter, parse_range
 
 
 @dataclass
@@ -55,10 +59,6 @@ class _Patterns:
         self.cell = re.compile(rb"<" + e + rb"c\b[^>]*?(?:/>|>.*?</" + e + rb"c>)", re.S)
         self.sheet_data = re.compile(rb"<" + e + rb"sheetData\b[^>]*?(/?)>")
         self.sheet_data_end = b"</" + p + b"sheetData>"
-        self.dimension = re.compile(rb"(<" + e + rb'dimension\b[^>]*?\sref=")([^"]*)(")')
-        self.cols = re.compile(rb"<" + e + rb"cols\b[^>]*>(.*?)</" + e + rb"cols>", re.S)
-        self.col = re.compile(rb"<" + e + rb'col\b[^>]*?\smin="(\d+)"[^>]*?\smax="(\d+)"[^>]*?/?>'
-                              rb"(?:</" + e + rb"col>)?", re.S)
 
 
 def rewrite_sheet(xml: bytes, edit: SheetEdit) -> bytes:
@@ -76,8 +76,7 @@ def rewrite_sheet(xml: bytes, edit: SheetEdit) -> bytes:
         open_tag = xml[m.start():m.end()]
     _encode_cells(edit.cells)
     new_body, max_row, max_col = _rewrite_rows(body, edit, p, pat)
-    head = _widen_dimension(head, pat, max_row, max_col)
-    head = _add_widths(head, pat, p, edit.widths)
+    head = _edit_head(head, p, max_row, max_col, edit.widths)
     return b"".join([head, open_tag, new_body, b"</" + p + b"sheetData>", tail])
 
 
@@ -375,50 +374,58 @@ def _new_spans(old: bytes, first: int | None, last: int) -> bytes | None:
     return b"%d:%d" % (na, nb)
 
 
-def _widen_dimension(head: bytes, pat: _Patterns, max_row: int, max_col: int) -> bytes:
-    if not max_row:
+def _edit_head(head: bytes, p: bytes, max_row: int, max_col: int, widths: dict[int, float]) -> bytes:
+    """Widen ``<dimension>`` and add ``<col>`` widths in the part before ``<sheetData>``.
+
+    That part (sheet properties, views, format, column definitions: a few KB) goes through the
+    XML parser: producers write ``<col>`` attributes in any order (LibreOffice puts ``max``
+    before ``min``), any prefix, self-closing or not. Untouched heads are returned as they were."""
+    root_at = re.search(rb"<(\w+:)?worksheet\b", head)
+    if root_at is None:
         return head
-    m = pat.dimension.search(head)
-    if not m:
+    root = parse(head + b"<" + p + b"sheetData/></" + p + b"worksheet>")
+    changed = _widen_dimension(root, max_row, max_col) | _add_widths(root, widths)
+    if not changed:
         return head
+    out = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+    return head[:root_at.start()] + out[:out.rindex(b"<" + p + b"sheetData")]
+
+
+def _widen_dimension(root, max_row: int, max_col: int) -> bool:
+    dim = root.find(qname(MAIN_NS, "dimension"))
+    if not max_row or dim is None:
+        return False
     try:
-        r1, c1, r2, c2 = parse_range(m.group(2).decode())
+        r1, c1, r2, c2 = parse_range(dim.get("ref", ""))
     except ValueError:
-        return head
+        return False
     nr2, nc2 = max(r2, max_row), max(c2, max_col)
     if (nr2, nc2) == (r2, c2):
-        return head
-    ref = f"{col_letter(c1)}{r1}:{col_letter(nc2)}{nr2}".encode()
-    return head[:m.start(2)] + ref + head[m.end(2):]
+        return False
+    dim.set("ref", f"{col_letter(c1)}{r1}:{col_letter(nc2)}{nr2}")
+    return True
 
 
-def _add_widths(head: bytes, pat: _Patterns, p: bytes, widths: dict[int, float]) -> bytes:
+def _add_widths(root, widths: dict[int, float]) -> bool:
+    """A ``<col>`` for each column in ``widths`` no existing definition covers, in order."""
     if not widths:
-        return head
-    m = pat.cols.search(head)
+        return False
+    cols = root.find(qname(MAIN_NS, "cols"))
     existing = []
-    if m:
-        existing = [(int(c.group(1)), int(c.group(2)), c.start(), c.end()) for c in pat.col.finditer(m.group(1))]
-    todo = {c: w for c, w in widths.items()
-            if not any(a <= c <= b for a, b, _, _ in existing)}
+    if cols is not None:
+        for el in cols.iterfind(qname(MAIN_NS, "col")):
+            try:
+                existing.append((int(el.get("min")), int(el.get("max")), el))
+            except (TypeError, ValueError):
+                continue
+    todo = sorted((c, w) for c, w in widths.items() if not any(a <= c <= b for a, b, _ in existing))
     if not todo:
-        return head
-
-    def col_el(c: int, w: float) -> bytes:
-        return b"<" + p + b'col min="%d" max="%d" width="%s" customWidth="1"/>' % (c, c, f"{w:g}".encode())
-
-    if not m:
-        block = b"<" + p + b"cols>" + b"".join(col_el(c, w) for c, w in sorted(todo.items())) + b"</" + p + b"cols>"
-        return head + block
-    inner = m.group(1)
-    pieces, pos = [], 0
-    new = sorted(todo.items())
-    for a, b, s, e in existing:
-        while new and new[0][0] < a:
-            pieces.append(col_el(*new.pop(0)))
-        pieces.append(inner[pos:e])
-        pos = e
-    pieces.append(b"".join(col_el(c, w) for c, w in new))
-    pieces.append(inner[pos:])
-    start = m.start(1)
-    return head[:start] + b"".join(pieces) + head[m.end(1):]
+        return False
+    if cols is None:     # <cols> comes right before <sheetData>
+        cols = etree.Element(qname(MAIN_NS, "cols"))
+        root.find(qname(MAIN_NS, "sheetData")).addprevious(cols)
+    for c, w in todo:
+        attrs = {"min": str(c), "max": str(c), "width": f"{w:g}", "customWidth": "1"}
+        after = next((el for a, _, el in existing if a > c), None)
+        add_child(cols, MAIN_NS, "col", attrs, before=after)
+    return True

@@ -13,16 +13,16 @@ import re
 
 from .package import Package
 from .styles import StyleBook
+from .xmledit import add_child, ensure_child, parse, qname, serialize
+from .xmlutil import CT_NS, MAIN_NS
 from .workbook_parts import Rel, free_name, read_rels, relative, resolve
 
 
 def content_types(ct: bytes) -> tuple[dict[str, str], dict[str, str]]:
     """(overrides part → type, defaults extension → type) of a ``[Content_Types].xml``."""
-    text = ct.decode("utf-8")
-    over = {m.group(1).lstrip("/"): m.group(2)
-            for m in re.finditer(r'<Override\s+PartName="([^"]+)"\s+ContentType="([^"]+)"', text)}
-    dflt = {m.group(1).lower(): m.group(2)
-            for m in re.finditer(r'<Default\s+Extension="([^"]+)"\s+ContentType="([^"]+)"', text)}
+    root = parse(ct)
+    over = {e.get("PartName", "").lstrip("/"): e.get("ContentType", "") for e in root.iterfind(qname(CT_NS, "Override"))}
+    dflt = {e.get("Extension", "").lower(): e.get("ContentType", "") for e in root.iterfind(qname(CT_NS, "Default"))}
     return over, dflt
 
 
@@ -175,32 +175,30 @@ class PartCopier:
         return rels
 
 
-def defined_names(workbook_xml: bytes) -> list[str]:
-    m = re.search(rb"<definedNames>(.*?)</definedNames>", workbook_xml, re.S)
-    if not m:
+DefinedName = tuple[dict[str, str], str]   # (attributes, formula text)
+
+
+def defined_names(workbook_xml: bytes) -> list[DefinedName]:
+    root = parse(workbook_xml)
+    block = root.find(qname(MAIN_NS, "definedNames"))
+    if block is None:
         return []
-    return [x.decode("utf-8") for x in re.findall(rb"<definedName\b.*?</definedName>", m.group(1), re.S)]
+    return [(dict(e.attrib), e.text or "") for e in block.iterfind(qname(MAIN_NS, "definedName"))]
 
 
-def add_defined_names(workbook_xml: bytes, names: list[str]) -> bytes:
-    """Append names the target does not define yet (by name and scope)."""
-    existing = {(m.group(1), m.group(2)) for m in re.finditer(
-        rb'<(?:\w+:)?definedName\b[^>]*?\sname="([^"]*)"(?:[^>]*?\slocalSheetId="(\d+)")?', workbook_xml)}
-    new = []
-    for n in names:
-        key = (_attr(n, "name").encode(), (_attr(n, "localSheetId") or "").encode() or None)
-        if key not in existing:
-            new.append(n)
-    if not new:
-        return workbook_xml
-    frag = "".join(new).encode("utf-8")
-    end = re.search(rb"</(\w+:)?definedNames>", workbook_xml)
-    if end:
-        return workbook_xml[:end.start()] + frag + workbook_xml[end.start():]
-    sheets_end = re.search(rb"</(\w+:)?sheets>", workbook_xml)
-    p = (sheets_end.group(1) or b"")
-    block = b"<" + p + b"definedNames>" + frag + b"</" + p + b"definedNames>"
-    return workbook_xml[:sheets_end.end()] + block + workbook_xml[sheets_end.end():]
+def add_defined_names(workbook_xml: bytes, names: list[DefinedName]) -> bytes:
+    """Append names the target does not define yet (by name and scope), through the parser."""
+    root = parse(workbook_xml)
+    block = ensure_child(root, MAIN_NS, "definedNames", after=(
+        "fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
+        "functionGroups", "externalReferences"))
+    existing = {(e.get("name"), e.get("localSheetId")) for e in block.iterfind(qname(MAIN_NS, "definedName"))}
+    added = False
+    for attrs, text in names:
+        if (attrs.get("name"), attrs.get("localSheetId")) not in existing:
+            add_child(block, MAIN_NS, "definedName", attrs, text=text)
+            added = True
+    return serialize(root) if added else workbook_xml
 
 
 __all__ = ["PartCopier", "StyleMap", "add_defined_names", "defined_names", "shared_strings", "sheet_xml"]

@@ -1,24 +1,23 @@
 """The workbook part, relationships, content types and app properties.
 
-Reading uses lxml (these parts are small). Writing is by byte insertion — a new ``<sheet>`` before
-``</sheets>``, a new ``<Relationship>`` before ``</Relationships>``, an ``<Override>`` before
-``</Types>`` — so nothing else in those parts changes. They are only rewritten when sheets (or
-owned drawings/charts) are added or removed.
+Reading and writing go through lxml (:mod:`.xmledit`; these parts are small): a new ``<sheet>``,
+``<Override>`` or ``<Default>`` is added as an element, whatever prefixes and namespace
+declarations the producer chose, so the part stays well-formed and means what it meant. They are
+only rewritten when sheets (or owned drawings/charts) are added or removed.
 """
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
 
 from lxml import etree
 
 from .package import Package
-from .xmlutil import CT_WORKSHEET, MAIN_NS, REL_NS, RT, esc
+from .xmledit import add_child, ensure_child, parse, qname, serialize
+from .xmlutil import CT_NS, CT_WORKSHEET, MAIN_NS, REL_NS, RT, esc
 
 WORKBOOK = "xl/workbook.xml"
 CT_PART = "[Content_Types].xml"
-_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_blank_text=False)
 
 
 @dataclass
@@ -60,7 +59,7 @@ def relative(from_part: str, to_part: str) -> str:
 def parse_rels(data: bytes | None) -> list[Rel]:
     if not data:
         return []
-    root = etree.fromstring(data, _PARSER)
+    root = parse(data)
     return [Rel(e.get("Id"), e.get("Type", ""), e.get("Target", ""), e.get("TargetMode") == "External")
             for e in root if isinstance(e.tag, str) and e.tag.endswith("Relationship")]
 
@@ -87,7 +86,7 @@ class WorkbookInfo:
     def __init__(self, pkg: Package):
         self.pkg = pkg
         self.xml = pkg.read(WORKBOOK)
-        root = etree.fromstring(self.xml, _PARSER)
+        root = parse(self.xml)
         ns = {"m": MAIN_NS}
         pr = root.find("m:workbookPr", ns)
         self.date1904 = pr is not None and pr.get("date1904") in ("1", "true")
@@ -127,64 +126,65 @@ def free_rid(rels: list[Rel]) -> str:
     return free_name({r.id for r in rels}, "rId%d")
 
 
-def insert_before_close(xml: bytes, local: str, fragment: str) -> bytes:
-    """Insert ``fragment`` before the closing tag of the last ``local`` element (any prefix);
-    a self-closing ``<local/>`` is opened up."""
-    m = None
-    for m in re.finditer(rb"</(\w+:)?" + local.encode() + rb">", xml):
-        pass
-    if m is not None:
-        return xml[:m.start()] + fragment.encode("utf-8") + xml[m.start():]
-    sc = re.search(rb"<((\w+:)?" + local.encode() + rb")\b([^>]*?)/>", xml)
-    if sc is None:
-        raise ValueError(f"no <{local}> element")
-    tag = sc.group(1)
-    return xml[:sc.start()] + b"<" + tag + sc.group(3) + b">" + fragment.encode("utf-8") + b"</" + tag + b">" + xml[sc.end():]
-
-
-def element_prefix(xml: bytes, local: str) -> str:
-    m = re.search(rb"<(\w+:)?" + local.encode() + rb"\b", xml)
-    return (m.group(1) or b"").decode() if m else ""
+def _override(root, part: str):
+    name = "/" + part
+    for e in root.iterfind(qname(CT_NS, "Override")):
+        if e.get("PartName") == name:
+            return e
+    return None
 
 
 def ct_add_override(ct: bytes, part: str, ctype: str) -> bytes:
-    if f'PartName="/{part}"'.encode() in ct:
+    root = parse(ct)
+    if _override(root, part) is not None:
         return ct
-    return insert_before_close(ct, "Types", f'<Override PartName="/{esc(part)}" ContentType="{ctype}"/>')
+    add_child(root, CT_NS, "Override", {"PartName": "/" + part, "ContentType": ctype})
+    return serialize(root)
 
 
 def ct_set_override(ct: bytes, part: str, ctype: str) -> bytes:
     """Like :func:`ct_add_override`, but an existing ``Override`` of ``part`` gets ``ctype``
     (e.g. the workbook part becoming macro-enabled); only its ``ContentType`` value changes."""
-    m = re.search(rb'<Override\b[^>]*\sPartName="/' + re.escape(esc(part).encode()) + rb'"[^>]*>', ct)
-    if m is None:
-        return ct_add_override(ct, part, ctype)
-    tag = re.sub(rb'(\sContentType=)"[^"]*"', lambda a: a.group(1) + b'"' + ctype.encode() + b'"', m.group(0), count=1)
-    return ct[:m.start()] + tag + ct[m.end():]
+    root = parse(ct)
+    el = _override(root, part)
+    if el is None:
+        add_child(root, CT_NS, "Override", {"PartName": "/" + part, "ContentType": ctype})
+    else:
+        el.set("ContentType", ctype)
+    return serialize(root)
 
 
 def ct_remove_override(ct: bytes, part: str) -> bytes:
-    return re.sub(rb'<Override\s+PartName="/' + re.escape(part.encode()) + rb'"[^>]*/>', b"", ct)
+    root = parse(ct)
+    el = _override(root, part)
+    if el is None:
+        return ct
+    root.remove(el)
+    return serialize(root)
 
 
 def ct_ensure_default(ct: bytes, ext: str, ctype: str) -> bytes:
-    if re.search(rb'<Default\s+Extension="' + re.escape(ext.encode()) + rb'"', ct, re.I):
+    root = parse(ct)
+    if any((e.get("Extension") or "").lower() == ext.lower() for e in root.iterfind(qname(CT_NS, "Default"))):
         return ct
-    return insert_before_close(ct, "Types", f'<Default Extension="{ext}" ContentType="{ctype}"/>')
+    first = root.find(qname(CT_NS, "Override"))    # Defaults first, as every producer writes them
+    add_child(root, CT_NS, "Default", {"Extension": ext, "ContentType": ctype}, before=first)
+    return serialize(root)
 
 
 def add_sheet_entries(workbook_xml: bytes, wb_rels: list[Rel], ct: bytes, app: bytes | None,
                       taken_parts: set[str], existing: list[SheetRef],
                       new: list[tuple[str, bool]]) -> tuple[bytes, list[Rel], bytes, bytes | None, list[SheetRef]]:
     """Register new worksheets ``(name, hidden)``: returns the updated workbook part, rels,
-    content types, app properties and the new sheets' refs (with their part names)."""
-    p = element_prefix(workbook_xml, "sheets")
-    # the relationships prefix the workbook already declares (Excel: "r"), else a local declaration
-    m = re.search(rb'xmlns:(\w+)="' + re.escape(REL_NS.encode()) + rb'"', workbook_xml[:4000])
-    rp, decl = (m.group(1).decode(), "") if m else ("r", f' xmlns:r="{REL_NS}"')
+    content types, app properties and the new sheets' refs (with their part names).
+
+    The workbook part is edited through the parser: the relationships namespace may be declared
+    on the root (Excel), on each ``<sheet>`` (openpyxl) or not at all, under any prefix."""
+    root = parse(workbook_xml)
+    sheets = ensure_child(root, MAIN_NS, "sheets", after=("fileVersion", "fileSharing", "workbookPr",
+                                                           "workbookProtection", "bookViews"))
     next_id = max([s.sheet_id for s in existing] or [0]) + 1
     refs: list[SheetRef] = []
-    frag = []
     for name, hidden in new:
         part = free_name(taken_parts, "xl/worksheets/sheet%d.xml")
         taken_parts.add(part)
@@ -193,10 +193,13 @@ def add_sheet_entries(workbook_xml: bytes, wb_rels: list[Rel], ct: bytes, app: b
         ref = SheetRef(name, next_id, rid, part, "hidden" if hidden else "visible")
         refs.append(ref)
         next_id += 1
-        state = ' state="hidden"' if hidden else ""
-        frag.append(f'<{p}sheet{decl} name="{esc(name)}" sheetId="{ref.sheet_id}"{state} {rp}:id="{rid}"/>')
+        attrs = {"name": name, "sheetId": str(ref.sheet_id)}
+        if hidden:
+            attrs["state"] = "hidden"
+        attrs[qname(REL_NS, "id")] = rid
+        add_child(sheets, MAIN_NS, "sheet", attrs, nsmap={"r": REL_NS})
         ct = ct_add_override(ct, part, CT_WORKSHEET)
-    workbook_xml = insert_before_close(workbook_xml, "sheets", "".join(frag))
+    workbook_xml = serialize(root)
     if app is not None:
         app = _app_add_titles(app, [n for n, _ in new])
     return workbook_xml, wb_rels, ct, app, refs
@@ -205,7 +208,7 @@ def add_sheet_entries(workbook_xml: bytes, wb_rels: list[Rel], ct: bytes, app: b
 def _app_add_titles(app: bytes, names: list[str]) -> bytes:
     """docProps/app.xml: add the sheet titles and bump the worksheet count (best effort)."""
     try:
-        root = etree.fromstring(app, _PARSER)
+        root = parse(app)
     except etree.XMLSyntaxError:
         return app
     ep = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
@@ -224,4 +227,4 @@ def _app_add_titles(app: bytes, names: list[str]) -> bytes:
         el.text = name
         titles.insert(n_sheets + i, el)
     titles.set("size", str(len(titles)))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return serialize(root)
