@@ -40,12 +40,12 @@ def test_healthy_row_is_green_with_no_reasons():
 
 @pytest.mark.parametrize("idle, light, zh, en", [
     (4, "green", None, None),
-    (5, "yellow", "商务洽谈 5 天未跟进（黄线 5 天）", "Negotiation: no follow-up for 5 days (yellow line 5)"),
-    (6, "yellow", "商务洽谈 6 天未跟进（黄线 5 天）", "Negotiation: no follow-up for 6 days (yellow line 5)"),
-    (9, "yellow", "商务洽谈 9 天未跟进（黄线 5 天）", "Negotiation: no follow-up for 9 days (yellow line 5)"),
-    (10, "red", "商务洽谈 10 天未跟进（红线 10 天）", "Negotiation: no follow-up for 10 days (red line 10)"),
-    (11, "red", "商务洽谈 11 天未跟进（红线 10 天）", "Negotiation: no follow-up for 11 days (red line 10)"),
-    (12, "red", "商务洽谈 12 天未跟进（红线 10 天）", "Negotiation: no follow-up for 12 days (red line 10)"),
+    (5, "yellow", "5 天未跟进（黄线 5 天）", "No follow-up for 5 days (yellow at 5 days)"),
+    (6, "yellow", "6 天未跟进（黄线 5 天）", "No follow-up for 6 days (yellow at 5 days)"),
+    (9, "yellow", "9 天未跟进（黄线 5 天）", "No follow-up for 9 days (yellow at 5 days)"),
+    (10, "red", "10 天未跟进（红线 10 天）", "No follow-up for 10 days (red at 10 days)"),
+    (11, "red", "11 天未跟进（红线 10 天）", "No follow-up for 11 days (red at 10 days)"),
+    (12, "red", "12 天未跟进（红线 10 天）", "No follow-up for 12 days (red at 10 days)"),
 ])
 def test_idle_thresholds_are_reached_at_n(idle, light, zh, en):
     acts = [dict(project_id="P-0001", date=ago(idle))]
@@ -59,11 +59,11 @@ def test_idle_thresholds_are_reached_at_n(idle, light, zh, en):
 
 @pytest.mark.parametrize("days, light, zh, en", [
     (20, "green", None, None),
-    (21, "yellow", "商务洽谈 已停留 21 天（黄线 21 天）", "Negotiation: 21 days in stage (yellow line 21)"),
-    (22, "yellow", "商务洽谈 已停留 22 天（黄线 21 天）", "Negotiation: 22 days in stage (yellow line 21)"),
-    (44, "yellow", "商务洽谈 已停留 44 天（黄线 21 天）", "Negotiation: 44 days in stage (yellow line 21)"),
-    (45, "red", "商务洽谈 已停留 45 天（红线 45 天）", "Negotiation: 45 days in stage (red line 45)"),
-    (46, "red", "商务洽谈 已停留 46 天（红线 45 天）", "Negotiation: 46 days in stage (red line 45)"),
+    (21, "yellow", "本阶段已停留 21 天（黄线 21 天）", "In this stage for 21 days (yellow at 21 days)"),
+    (22, "yellow", "本阶段已停留 22 天（黄线 21 天）", "In this stage for 22 days (yellow at 21 days)"),
+    (44, "yellow", "本阶段已停留 44 天（黄线 21 天）", "In this stage for 44 days (yellow at 21 days)"),
+    (45, "red", "本阶段已停留 45 天（红线 45 天）", "In this stage for 45 days (red at 45 days)"),
+    (46, "red", "本阶段已停留 46 天（红线 45 天）", "In this stage for 46 days (red at 45 days)"),
 ])
 def test_days_in_stage_thresholds(days, light, zh, en):
     for lang, text in (("zh", zh), ("en", en)):
@@ -103,9 +103,12 @@ def test_a_gated_field_is_reported_once_by_the_gate():
 def test_expected_close_in_the_past(days, light):
     r = one(healthy(expected_close=ago(days)))
     assert r["light"] == light
-    assert r["reasons"] == (["预计成交日期已过"] if light != "green" else [])
+    assert r["reasons"] == ([f"预计成交日期已过 {days} 天"] if light != "green" else [])
     if light != "green":
-        assert one(healthy(expected_close=ago(days)), lang="en")["reasons"] == ["Expected close date has passed"]
+        assert one(healthy(expected_close=ago(days)), lang="en")["reasons"] == [
+            "Expected close date passed 1 day ago"]
+    late = one(healthy(expected_close=ago(40)), lang="en")
+    assert late["reasons"] == ["Expected close date passed 40 days ago"]
 
 
 def test_missing_expected_close_on_an_ungated_stage():
@@ -158,8 +161,8 @@ def test_an_overdue_collection_turns_a_closed_row_red_without_stall_reasons(stag
 
 @pytest.mark.parametrize("created, light, text", [
     (6, "green", None),
-    (7, "yellow", "线索获取 创建 7 天无跟进记录（黄线 7 天）"),
-    (14, "red", "线索获取 创建 14 天无跟进记录（红线 14 天）"),
+    (7, "yellow", "创建已 7 天仍无跟进记录（黄线 7 天）"),
+    (14, "red", "创建已 14 天仍无跟进记录（红线 14 天）"),
 ])
 def test_project_with_no_activities_counts_from_created(created, light, text):
     row = dict(id="P-0001", customer="A", owner="张三", stage="lead", created=ago(created),
@@ -171,12 +174,16 @@ def test_project_with_no_activities_counts_from_created(created, light, text):
     assert r["light"] == light or (light == "green" and r["light"] == "yellow" and "已停留" in r["reason_text"])
 
 
-def test_no_activities_and_no_created_date_is_an_honest_yellow():
+def test_no_activities_and_no_created_date_counts_as_red():
+    """Age unknown is at least as bad as the idle threshold: red where the stage has a red line
+    (a dated twin created long ago is red too), so an undated project cannot stay safe forever."""
     row = dict(id="P-0001", customer="A", owner="张三", stage="lead", expected_close=ago(-60), next_step="x")
     r = one(row, activities=[])
-    assert r["reasons"] == ["无跟进记录"] and r["light"] == "yellow"
+    assert r["reasons"] == ["创建日期未知且无跟进记录"] and r["light"] == "red"
     assert r["days_in_stage"] != r["days_in_stage"]  # unknown, never invented
-    assert one(row, activities=[], lang="en")["reasons"] == ["No follow-up recorded"]
+    assert one(row, activities=[], lang="en")["reasons"] == ["Age unknown: no created date, no follow-up"]
+    dated = one(dict(row, created=ago(400)), activities=[])
+    assert dated["light"] == "red"
 
 
 def test_unknown_stage_is_yellow_and_still_gets_stage_free_rules():
@@ -192,8 +199,8 @@ def test_reasons_are_worst_first_and_joined_in_the_language():
     row = healthy(next_step_due=ago(3), expected_close=ago(1), negotiation_started=ago(30))
     r = one(row, [dict(project_id="P-0001", date=ago(12))])
     assert r["light"] == "red"
-    assert r["reasons"] == ["下一步已逾期 3 天", "商务洽谈 12 天未跟进（红线 10 天）",
-                            "商务洽谈 已停留 30 天（黄线 21 天）", "预计成交日期已过"]
+    assert r["reasons"] == ["下一步已逾期 3 天", "12 天未跟进（红线 10 天）",
+                            "本阶段已停留 30 天（黄线 21 天）", "预计成交日期已过 1 天"]
     assert r["reason_text"] == "；".join(r["reasons"])
     assert r["reason_codes"] == ["next_step_overdue", "idle", "stage_days", "close_past"]
     en = one(row, [dict(project_id="P-0001", date=ago(12))], lang="en")

@@ -18,7 +18,7 @@ def test_team_digest_counts_what_the_red_list_shows():
     assert [r.id for r in d.red] == ["P-0001", "P-0002"]
     first = d.red[0]
     assert (first.customer, first.project, first.owner, first.stage) == ("华东电力", "智能巡检平台", "张三", "商务洽谈")
-    assert first.reasons == ["商务洽谈 12 天未跟进（红线 10 天）", "下一步已逾期 3 天"]
+    assert first.reasons == ["12 天未跟进（红线 10 天）", "下一步已逾期 3 天"]
     assert d.change_counts == {"won": 1, "advanced": 1} and d.won_this_week == 1
     assert (d.issue_errors, d.issue_warnings) == (2, 1)
 

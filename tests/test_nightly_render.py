@@ -35,7 +35,7 @@ def test_html_is_table_based_inline_styled_escaped_and_uses_the_layout_colours()
     assert f"#{colors['red']}" in html and f"#{colors['red_font']}" in html
     # workbook text is escaped, never markup
     assert "Acme &lt;b&gt;Corp&lt;/b&gt;" in html and "<b>Corp" not in html
-    for needle in ("华东电力 · 智能巡检平台 (P-0001)", "商务洽谈 12 天未跟进（红线 10 天）", "负责人 张三",
+    for needle in ("华东电力 · 智能巡检平台 (P-0001)", "12 天未跟进（红线 10 天）", "负责人 张三",
                    "本周到期及逾期回款", "2 个错误，1 个警告"):
         assert needle in html
     # every <td> carries its own style or layout attributes (no reliance on CSS classes)

@@ -59,7 +59,7 @@ def test_starttls_auth_delivers_team_and_owner_digests(tmp_path, server, passwor
     html = team.get_body(("html",)).get_content()
     text = team.get_body(("plain",)).get_content()
     for body in (html, text):
-        assert "华东电力 · 智能巡检平台 (P-0001)" in body and "商务洽谈 12 天未跟进（红线 10 天）" in body
+        assert "华东电力 · 智能巡检平台 (P-0001)" in body and "12 天未跟进（红线 10 天）" in body
         assert "ERP rollout (P-0002)" in body
     (att,) = list(team.iter_attachments())
     assert att.get_filename() == "销售跟踪_2026-11-27.xlsx"

@@ -75,7 +75,9 @@ def test_blank_rows_are_skipped_and_no_row_is_dropped():
             ["P-0002", "腾讯", "王芳", "lead"]]                              # ragged row
     t = tables_from_grids({"项目跟踪": grid}, as_of=AS_OF)
     assert t.projects["_row"].tolist() == [2, 4, 5]
-    assert _issues(t) == [
+    assert _issues(t)[-1] == ("项目跟踪", "G5", "created", "missing-created")
+    assert _issues(t)[:-1] == [
+        ("项目跟踪", "G2", "created", "missing-created"),   # open (线索) with no created date
         ("项目跟踪", "A4", "id", "id-assigned"),
         ("项目跟踪", "B4", "customer", "missing-required"),
         ("项目跟踪", "C4", "owner", "missing-required"),
@@ -115,11 +117,11 @@ def test_duplicate_ids_and_unknown_projects():
                          [None, D(2026, 11, 2), "拜访"]],
              "回款计划": [PAY_HEADER, ["P-3", "首付", D(2026, 12, 1), 1000], ["Ｐ-2", "尾款", D(2026, 12, 1), 5]]}
     t = tables_from_grids(grids, as_of=AS_OF)
-    assert _issues(t) == [
+    assert [i for i in _issues(t) if i[3] != "missing-created"] == [
         ("项目跟踪", "A4", "id", "duplicate-id"), ("项目跟踪", "A5", "id", "duplicate-id"),
         ("沟通记录", "A3", "project_id", "unknown-project"), ("沟通记录", "A4", "project_id", "missing-required"),
         ("回款计划", "A2", "project_id", "unknown-project")]
-    assert t.issues[0].message == "项目编号重复：P-1（与第 2 行相同）"
+    assert [i.message for i in t.issues if i.code == "duplicate-id"][0] == "项目编号重复：P-1（与第 2 行相同）"
     assert len(t.projects) == 4 and len(t.activities) == 3   # both duplicates kept
 
 
@@ -150,7 +152,8 @@ def test_error_values_ambiguous_and_future_dates():
         ("H2", "ambiguous-date", "12/1", "日期 12/1 有歧义，按月/日/年理解为 2026-12-01"),
     ]
     assert t.issues[2].severity == "warning" and t.issues[0].severity == "error"
-    neg = tables_from_grids({"项目跟踪": [ZH_HEADER, ["P-1", "甲", "张伟", "线索", -5000.0]]}, as_of=AS_OF)
+    neg = tables_from_grids({"项目跟踪": [ZH_HEADER, ["P-1", "甲", "张伟", "线索", -5000.0, None, D(2026, 1, 5)]]},
+                            as_of=AS_OF)
     assert [(i.cell, i.code, i.value, i.message) for i in neg.issues] == [
         ("E2", "negative-amount", -5000.0, "金额为负数：-5000")]
     assert neg.projects["amount"].tolist() == [-5000.0]
@@ -193,8 +196,8 @@ def test_owners_checked_against_config_when_listed(monkeypatch):
     pipe = default_pipeline()
     pipe.owners = [Owner(name="张伟", aliases=["老张"])]
     monkeypatch.setattr(api, "_pipeline", lambda grids, name, lang: pipe)
-    t = tables_from_grids({"项目跟踪": [ZH_HEADER, ["P-1", "甲", "老张", "线索"], ["P-2", "乙", "张玮", "线索"]]},
-                          as_of=AS_OF)
+    t = tables_from_grids({"项目跟踪": [ZH_HEADER, ["P-1", "甲", "老张", "线索", None, None, D(2026, 1, 5)],
+                                       ["P-2", "乙", "张玮", "线索", None, None, D(2026, 1, 5)]]}, as_of=AS_OF)
     assert t.projects["owner"].tolist() == ["张伟", "张玮"]
     assert [(i.cell, i.code, i.message) for i in t.issues] == [
         ("C3", "unknown-owner", "未知负责人：张玮，是否为“张伟”？")]
@@ -256,7 +259,8 @@ def test_normalizing_the_normalized_tables_changes_nothing(rows):
     again = tables_from_grids({"项目跟踪": _grid_from(once.projects, header, keys)}, as_of=AS_OF)
     pd.testing.assert_frame_equal(again.projects, once.projects)
     # nothing left to report except what normalization cannot fix (blank required cells, duplicates)
-    assert {i.code for i in again.issues} <= {"missing-required", "duplicate-id", "negative-amount"}
+    assert {i.code for i in again.issues} <= {"missing-required", "duplicate-id", "negative-amount",
+                                              "missing-created"}
 
 
 _ANY = st.one_of(st.none(), st.text(max_size=10), st.floats(), st.integers(-10**20, 10**20), st.booleans(),
@@ -278,3 +282,17 @@ def test_any_cell_values_never_crash_and_never_drop_a_row(rows):
     assert t.activities["_row"].tolist() == [i + 2 for i, r in enumerate(rows) if nonblank(r, 5)]
     for i in t.issues:
         assert i.message and i.cell and i.sheet in grids
+
+
+def test_an_open_project_without_a_created_date_is_a_warning():
+    grids = {"项目跟踪": [ZH_HEADER, ["P-1", "甲", "张伟", "方案制定", None, None, None],
+                         ["P-2", "乙", "张伟", "输单", None, None, None],
+                         ["P-3", "丙", "张伟", "线索", None, None, "下周"],
+                         ["P-4", "丁", "张伟", "线索", None, None, "2026/3/1"]]}
+    t = tables_from_grids(grids, as_of=AS_OF)
+    assert [(i.cell, i.code, i.severity, i.message) for i in t.issues] == [
+        ("G2", "missing-created", "warning", "进行中项目缺少创建日期，无法计算未跟进天数（按红线计）"),
+        ("G4", "bad-date", "error", "无法识别的日期：下周")]
+    en = tables_from_grids({"Projects": [EN_HEADER, ["P-1", "A", "Zhang", "Lead"]]}, as_of=AS_OF)
+    assert [i.message for i in en.issues if i.code == "missing-created"] == [
+        "Open project has no created date: its age is unknown (counted as red)"]

@@ -77,7 +77,7 @@ def test_json_is_the_documented_contract(capsys, zh_book):
     assert [f["month"] for f in d["forecast"]] == ["2026-12", "2027-01"]
     assert d["issues"] == {"error": 0, "warning": 0, "total": 0, "by_code": {}}
     assert d["risks"][0]["id"] == "P-0001"
-    assert d["risks"][0]["reasons"][:2] == ["下一步已逾期 3 天", "商务洽谈 12 天未跟进（红线 10 天）"]
+    assert d["risks"][0]["reasons"][:2] == ["下一步已逾期 3 天", "12 天未跟进（红线 10 天）"]
 
 
 def test_library_and_cli_agree(capsys, zh_book):
@@ -90,11 +90,11 @@ def test_table_in_the_workbook_language(capsys, zh_book, en_book):
     code, out, _ = run(capsys, str(zh_book), "--as-of", AS_OF)
     assert code == 0
     assert out.startswith("销售管道报告 · 截至 2026-11-27 · CNY")
-    assert "商务洽谈 12 天未跟进（红线 10 天）" in out and "## 阶段漏斗" in out
+    assert "12 天未跟进（红线 10 天）" in out and "## 阶段漏斗" in out
     _, out, _ = run(capsys, str(en_book), "--as-of", AS_OF, "--period", "week")
     assert out.startswith("Pipeline report · As of 2026-11-27")
     assert "Period: This week 2026-11-23 ~ 2026-11-27" in out
-    assert "Negotiation: no follow-up for 12 days (red line 10)" in out
+    assert "No follow-up for 12 days (red at 10 days)" in out
 
 
 def test_html_is_escaped_and_self_contained(capsys, zh_book, tmp_path):

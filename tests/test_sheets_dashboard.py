@@ -95,7 +95,7 @@ def test_owner_chart_is_bounded_with_fifty_owners():
 def test_forecast_buckets_and_collections_by_month():
     sw = _dash()
     amt, w = sw.charts[2].series
-    assert amt.cat_cache[0] == "更早" and amt.cat_cache[-1] == "更晚"
+    assert amt.cat_cache[0] == "已逾期" and amt.cat_cache[-1] == "更晚"  # close dates already passed
     assert amt.cat_cache[1:13] == ["2026-11", "2026-12"] + [f"2027-{m:02d}" for m in range(1, 11)]
     assert amt.val_cache[0] == 50_000 and amt.val_cache[2] == 1_100_000 and amt.val_cache[-1] == 120_000
     assert w.val_cache[2] == 750_000

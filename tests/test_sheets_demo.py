@@ -144,7 +144,8 @@ def test_funnel_and_leaderboard_match_the_kpis(refreshed):
     board = {r[1].value: [c.value for c in r] for r in wb["负责人"].iter_rows(min_row=6) if r[1].value}
     assert len(board) == len(k["by_owner"])
     for o in k["by_owner"]:
-        row = board[o["owner"] if o["owner"] is not None else "（无负责人）"]
-        assert row[2] == pytest.approx(o["points"] or 0) and row[4] == o["open_count"]
-    points = [r[2] for r in board.values()]
+        row = board[o["owner"] if o["owner"] is not None else "未识别负责人"]
+        assert row[2] == pytest.approx(o["points"] or 0) and row[5] == o["open_count"]
+        assert row[4] == o["moves_back"]
+    points = [r[2] for r, v in zip(board.values(), board) if v != "未识别负责人"]
     assert points == sorted(points, reverse=True)

@@ -29,17 +29,24 @@ def test_funnel_one_row_per_stage_with_kpi_figures():
     assert body[2][7].value is None                     # undefined conversion stays empty
 
 
-def test_leaderboard_order_and_no_owner_row():
+def test_leaderboard_order_and_unidentified_owner_row():
     k = kpis()
-    k["by_owner"].append({"owner": None, "open_count": 1, "open_amount": 10.0, "points": 0})
+    k["by_owner"].insert(0, {"owner": None, "open_count": 1, "open_amount": 10.0, "points": 9,
+                             "unidentified": True, "names": ["罗洁"]})
+    k["by_owner"][1]["moves_back"] = 2
     sw = by_owner.build(_ctx(kpi=k))
     body = sw.rows[by_owner.HEADER_ROW:]
-    # 王五 5 points; 张三 and 李四 tie on 3 points and on won amount → larger open amount first
-    assert [r[1].value for r in body] == ["王五", "张三", "李四", "（无负责人）"]
-    assert [r[0].value for r in body] == [1, 2, 3, 4]
+    # 王五 5 points; 张三 and 李四 tie on 3 points and on won amount → larger open amount first;
+    # names not on the owner list are one row, last and unranked, linked to the Issues sheet
+    assert [r[1].value for r in body[:4]] == ["王五", "张三", "李四", "未识别负责人"]
+    assert [r[0].value for r in body[:4]] == [1, 2, 3, None]
+    assert body[3][1].link == "#'数据问题'!A1"
+    assert body[4][0].value == "“未识别负责人”：负责人为空或不在设置表的负责人名单中（罗洁），见数据问题表"
     zhang = [c.value for c in body[1]]
-    assert zhang[2:10] == [3, 1, 2, 850_000, 605_000, 0, 0, 0]
-    assert zhang[12] == 2 and body[1][12].style.fill == "FFC7CE"
+    assert zhang[2:11] == [3, 1, 2, 2, 850_000, 605_000, 0, 0, 0]
+    assert zhang[13] == 2 and body[1][13].style.fill == "FFC7CE"
+    labels = [c.value for c in sw.rows[by_owner.HEADER_ROW - 1]]
+    assert labels[2:5] == ["本期积分", "本期推进", "本期回退"]
 
 
 def test_fifty_owners_all_listed():

@@ -25,7 +25,7 @@ def test_lists_red_then_yellow_with_their_details_and_links():
     assert [r[0].value for r in body] == ["红", "红", "黄"]
     first = [c.value for c in body[0]]
     assert first[2:8] == ["华东电力", "配网改造", "张三", "商务洽谈", 800_000.0,
-                          "商务洽谈 12 天未跟进（红线 10 天）；下一步已逾期 3 天"]
+                          "12 天未跟进（红线 10 天）；下一步已逾期 3 天"]
     assert first[8] == "报价确认" and str(first[9]) == "2026-11-24" and first[10] == 12.0
     # links: the project's row on the Projects sheet (row = 2 + its index in the hand case)
     for r in body:

@@ -84,7 +84,8 @@ def test_clean_workbook_exits_0_even_with_warnings(tmp_path, capsys):
     assert out == ("sheet     cell  field  code         message\n"
                    "Projects  A3    id     id-assigned  Blank project ID, assigned P-0002\n"
                    "0 error(s), 1 warning(s) in 2 projects, 0 activities, 0 payments\n")
-    p2 = write_book(tmp_path / "clean.xlsx", {"项目跟踪": [ZH_HEADER, ["P-1", "甲", "张伟", "线索"]]})
+    p2 = write_book(tmp_path / "clean.xlsx", {"项目跟踪": [ZH_HEADER, ["P-1", "甲", "张伟", "线索", None, None,
+                                                                     dt.date(2026, 11, 1)]]})
     assert run(["validate", str(p2), "--as-of", "2026-11-27"], capsys) == \
         (0, "0 个错误，0 个警告（1 个项目，0 条沟通记录，0 条回款计划）\n", "")
 

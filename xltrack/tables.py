@@ -58,6 +58,40 @@ class Tables:
     sheet_names: list[str] = field(default_factory=list)
     source: Path | None = None
 
+    def flagged(self, sheet: str, fields: list[str]) -> pd.DataFrame:
+        """Which values of ``sheet`` (projects/activities/payments) carry an issue: a boolean frame
+        with one column per field of ``fields``, same index as that table.
+
+        A flagged value (a negative amount, text in an amount cell…) is kept in its cell and in
+        the issues, but stays out of every sum (docs/rules.md)."""
+        frame = getattr(self, sheet)
+        out = pd.DataFrame(False, index=frame.index, columns=list(fields))
+        info = self.sheets.get(sheet)
+        if info is None or not len(frame):
+            return out
+        rows: dict[str, set[int]] = {f: set() for f in fields}
+        for i in self.issues:
+            if i.sheet == info.name and i.field in rows and i.row is not None:
+                rows[i.field].add(int(i.row))
+        for f, r in rows.items():
+            if r:
+                out[f] = frame["_row"].isin(r).to_numpy()
+        return out
+
+    def typed(self, sheet: str, field: str) -> pd.Series:
+        """What was typed in the cells of ``field`` that carry an issue (an unknown stage as
+        typed…), same index as that table; None elsewhere."""
+        frame = getattr(self, sheet)
+        out = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        info = self.sheets.get(sheet)
+        if info is None or not len(frame):
+            return out
+        raw = {int(i.row): i.value for i in self.issues
+               if i.sheet == info.name and i.field == field and i.row is not None and i.value is not None}
+        if raw:
+            out[:] = [raw.get(int(r)) for r in frame["_row"].tolist()]
+        return out
+
     @property
     def error_count(self) -> int:
         return sum(1 for i in self.issues if i.severity == "error")

@@ -165,7 +165,7 @@ def sample(lang: str = "zh", *, team: str = "销售一部", owner_email: str = "
         "stage_kind": ["open", "open", "open", "won"], "owner": projects["owner"],
         "amount": projects["amount"],
         "light": ["red", "red", "yellow", "green"],
-        "reasons": [["商务洽谈 12 天未跟进（红线 10 天）", "下一步已逾期 3 天"] if zh else
+        "reasons": [["12 天未跟进（红线 10 天）", "下一步已逾期 3 天"] if zh else
                     ["Negotiation: 12 days without follow-up (red at 10)", "Next step overdue by 3 days"],
                     ["预计成交日期已过"] if zh else ["Expected close date has passed"],
                     ["缺少下一步计划"] if zh else ["Next step missing"], []],

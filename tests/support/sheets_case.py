@@ -20,11 +20,11 @@ T = pd.Timestamp
 # id, customer, project, owner, stage, amount, light, reasons(zh), idle, days_in_stage, next_step, due
 PROJECTS = [
     ("P-0001", "华东电力", "配网改造", "张三", "negotiation", 800_000.0, "red",
-     ["商务洽谈 12 天未跟进（红线 10 天）", "下一步已逾期 3 天"], 12.0, 30.0, "报价确认", T("2026-11-24")),
+     ["12 天未跟进（红线 10 天）", "下一步已逾期 3 天"], 12.0, 30.0, "报价确认", T("2026-11-24")),
     ("P-0002", "星河科技", "数据平台", "李四", "proposal", 300_000.0, "yellow",
-     ["方案制定 8 天未跟进（黄线 7 天）"], 8.0, 10.0, "方案评审", T("2026-12-02")),
+     ["8 天未跟进（黄线 7 天）"], 8.0, 10.0, "方案评审", T("2026-12-02")),
     ("P-0003", "=cmd|'/c calc'!A1", "注入测试", "张三", "lead", 50_000.0, "red",
-     ["线索获取 15 天未跟进（红线 14 天）"], 15.0, 20.0, None, pd.NaT),
+     ["15 天未跟进（红线 14 天）"], 15.0, 20.0, None, pd.NaT),
     ("P-0004", "蓝天物流", "仓储系统", "王五", "won", 500_000.0, "green", [], 3.0, 5.0, None, pd.NaT),
     ("P-0005", "远山医药", "CRM 集成", "李四", "discovery", 120_000.0, "green", [], 2.0, 4.0, "需求会", T("2026-12-05")),
     ("P-0006", "北辰制造", "MES 升级", "王五", "lost", 200_000.0, "green", [], 40.0, 40.0, None, pd.NaT),
@@ -122,6 +122,10 @@ def make_case(lang: str = "zh", projects=PROJECTS, payments=PAYMENTS, kpi: dict 
         "project_id": tpay["project_id"], "_row": prow, "status": [p[6] for p in payments],
         "status_text": [STATUS_ZH[p[6]] for p in payments], "overdue_days": [p[7] for p in payments],
         "outstanding": [p[8] for p in payments],
+        "planned_date": tpay["planned_date"], "planned_amount": tpay["planned_amount"],
+        "actual_date": tpay["actual_date"],
+        "collected_amount": [p[5] if p[5] == p[5] and p[5] is not None else (p[3] if p[6] == "collected" else None)
+                             for p in payments],
     })
     proj_name = "项目跟踪" if lang == "zh" else "Projects"
     pay_name = "回款计划" if lang == "zh" else "Payments"

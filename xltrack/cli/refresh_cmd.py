@@ -5,6 +5,7 @@ import sys
 
 import click
 
+from ..compute import data_dates
 from ..i18n import pick
 from .options import as_of_option, resolve_as_of, workbook_argument
 
@@ -48,6 +49,9 @@ def command(path: str, as_of, output: str | None, no_backup: bool, keep_backups:
         progress = sys.stderr.isatty()
     res = refresh(path, as_of=resolve_as_of(as_of), output=output, backup=not no_backup,
                   keep_backups=keep_backups, progress=_progress(progress))
+    warn = data_dates.message(res.results.kpis.get("data_dates"), res.results.as_of.isoformat(), res.lang)
+    if warn:  # said once, before the summary (stderr: stdout stays the one-line summary)
+        click.echo(warn, err=True)
     click.echo(res.message)
     if res.backup:
         click.echo(pick(res.lang, "上一版本已备份到 {b}", "Previous version kept in {b}", b=res.backup))

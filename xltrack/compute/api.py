@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..tables import Tables
 from . import changes as changes_mod
+from . import data_dates
 from . import history
 from .events import CLOSED, MILESTONE, project_keys, stage_events
 from .kpis import PERIODS, compute_kpis
@@ -49,7 +50,8 @@ def _compute(tables: Tables, as_of: dt.date, period: str) -> Results:
     lang, pipeline = tables.lang, tables.pipeline
     projects = tables.projects
 
-    pay = payment_status(tables.payments, as_of, lang)
+    pay = payment_status(tables.payments, as_of, lang,
+                         flagged=tables.flagged("payments", ["planned_amount", "actual_amount"]))
     records = history.parse(tables.history_rows, pipeline)
     known = {s.key for s in pipeline.stages}
     p_stage = projects.assign(stage=projects["stage"].where(projects["stage"].isin(list(known)), None))
@@ -59,7 +61,8 @@ def _compute(tables: Tables, as_of: dt.date, period: str) -> Results:
     transitions["date"] = transitions["date"].astype("datetime64[ns]")
 
     rules = project_rules(projects, tables.activities, pipeline, as_of, lang,
-                          transitions=transitions, payment_overdue=overdue_by_project(pay), entry=entry)
+                          transitions=transitions, payment_overdue=overdue_by_project(pay), entry=entry,
+                          typed_stage=tables.typed("projects", "stage"))
     new_records = history.update(records, rules, new_tr, as_of)
     high = history.new_high_water(records, projects["id"])
     history_rows = history.to_rows(new_records, pipeline, lang, high)
@@ -67,7 +70,8 @@ def _compute(tables: Tables, as_of: dt.date, period: str) -> Results:
     week, base_day = changes_mod.week_changes(records, rules, pipeline, as_of, lang)
     ids, rowk = project_keys(projects)
     events = stage_events(p_stage, pipeline, transitions, ids, rowk)
-    kpis = {"as_of": as_of.isoformat(), "currency": pipeline.currency, "lang": lang}
+    kpis = {"as_of": as_of.isoformat(), "currency": pipeline.currency, "lang": lang,
+            "data_dates": data_dates.check(tables, as_of)}
     kpis.update(compute_kpis(rules, projects, tables.activities, pay, pipeline, tables.issues,
                              transitions, as_of, period, lang, events=(events, ids, rowk)))
     kpis["changes"] = changes_mod.summary(week, base_day)

@@ -93,6 +93,8 @@ def stage_events(projects: pd.DataFrame, pipeline: Pipeline, transitions: pd.Dat
         add(fk[good], f_from[good].astype("int64"), c[good], CREATED)
     k, s_, d, src = (np.concatenate(x) if x else np.empty(0, dtype=t)
                      for x, t in ((ks, "int64"), (ss, "int64"), (ds, "datetime64[ns]"), (srcs, "int64")))
+    keep = _agreed(k, s_, src, pipeline, projects, len(known), rowk)
+    k, s_, d, src = k[keep], s_[keep], d[keep], src[keep]
     order = np.lexsort((src, d, k))
     k, s_, d, src = k[order], s_[order], d[order], src[order]
     same = np.zeros(len(k), dtype=bool)
@@ -103,9 +105,32 @@ def stage_events(projects: pd.DataFrame, pipeline: Pipeline, transitions: pd.Dat
                          "date": d, "src": src})
 
 
+def _agreed(k: np.ndarray, s: np.ndarray, src: np.ndarray, pipeline: Pipeline, projects: pd.DataFrame,
+            nk: int, rowk: np.ndarray) -> np.ndarray:
+    """Which entries to keep: a milestone date counts a project as having reached a stage only
+    where its current stage or its History agrees (DESIGN) — an open project's milestone for a
+    stage beyond its current one, with no History entry that far, is dropped. Won, lost and
+    on-hold projects are past every open stage, so their milestones stand."""
+    order = np.array([st.order for st in pipeline.stages], dtype="float64")
+    sidx = {st.key: i for i, st in enumerate(pipeline.stages)}
+    cur = projects["stage"].map(sidx).to_numpy(dtype="float64")
+    kind = projects["stage"].map({st.key: st.kind for st in pipeline.stages}).to_numpy(dtype=object)
+    row_reach = np.where(np.isnan(cur), -np.inf, order[np.nan_to_num(cur, nan=0).astype("int64")])
+    row_reach[np.isin(kind, ["won", "lost", "hold"])] = np.inf
+    reach = np.full(nk, -np.inf)
+    has = rowk >= 0
+    np.maximum.at(reach, rowk[has], row_reach[has])  # a duplicated ID: its furthest row
+    hist = (src == HISTORY) | (src == CREATED)  # CREATED entries come from a History transition
+    if hist.any():
+        np.maximum.at(reach, k[hist], order[s[hist]])
+    return (src != MILESTONE) | (order[s] <= reach[k])
+
+
 def advances(ev: pd.DataFrame, pipeline: Pipeline) -> pd.DataFrame:
-    """Entries that are stage advances: into a higher open stage or won from an open stage, or a
-    first recorded entry beyond the first stage (a milestone implies the earlier stages)."""
+    """Entries that are stage advances and score points: into a higher open stage or won from an
+    open stage, or a first recorded entry beyond the first stage (a milestone implies the earlier
+    stages) — and only the **first** entry of the project into that stage (moving back and
+    forward again scores nothing)."""
     kind = np.array([st.kind for st in pipeline.stages], dtype=object)
     order = np.array([st.order for st in pipeline.stages])
     first_open = next(i for i, st in enumerate(pipeline.stages) if st.kind == "open")
@@ -116,7 +141,21 @@ def advances(ev: pd.DataFrame, pipeline: Pipeline) -> pd.DataFrame:
     to_ok = np.isin(kind[s], ["open", "won"])
     up = has_prev & (kind[prev] == "open") & (order[s] > order[prev])
     first = ~has_prev & (s != first_open) & (ev["src"].to_numpy() != CREATED)
-    return ev.loc[to_ok & (up | first)]
+    # events are in date order per project: a (project, stage) seen before is a re-entry
+    again = pd.DataFrame({"k": k, "s": s}).duplicated().to_numpy()
+    return ev.loc[to_ok & (up | first) & ~again]
+
+
+def moves_back(ev: pd.DataFrame, pipeline: Pipeline) -> pd.DataFrame:
+    """Entries into a lower open stage straight from an open stage (shown per owner, never scored)."""
+    kind = np.array([st.kind for st in pipeline.stages], dtype=object)
+    order = np.array([st.order for st in pipeline.stages])
+    k, s = ev["k"].to_numpy(), ev["s"].to_numpy()
+    has_prev = np.zeros(len(k), dtype=bool)
+    has_prev[1:] = k[1:] == k[:-1]
+    prev = np.roll(s, 1)
+    back = has_prev & (kind[prev] == "open") & (kind[s] == "open") & (order[s] < order[prev])
+    return ev.loc[back]
 
 
 def dwell(ev: pd.DataFrame) -> pd.DataFrame:

@@ -16,9 +16,12 @@ Definitions (DESIGN "Rules and KPIs"):
   counts as having reached the first stage. **conversion** k→k+1 = reached(k+1) / reached(k).
 * **avg_days_in_stage** — mean days in stage of the projects currently in it;
   **avg_dwell_days** — mean length of completed stays (entry to next entry).
-* **advance** — an entry into an open or won stage whose order is above the previous stage's (an
-  open stage), or a first entry beyond the first stage; it earns the stage's ``points`` to the
-  project's owner when dated in the period.
+* **advance** — the first entry of a project into an open or won stage whose order is above the
+  previous stage's (an open stage), or a first entry beyond the first stage; it earns the stage's
+  ``points`` to the project's owner when dated in the period. Entering a stage again after moving
+  back scores nothing; **moves_back** counts entries into a lower open stage in the period.
+* a milestone date counts a project as having reached a stage only where its current stage or
+  its History agrees (see :func:`xltrack.compute.events.stage_events`).
 * **collections** — calendar month and quarter of as_of: planned = planned amounts whose planned
   date falls in it; collected = collected amounts whose actual date falls in it.
 """
@@ -33,7 +36,7 @@ import pandas as pd
 
 from ..issues import Issue
 from ..pipeline.models import Pipeline
-from .events import advances, dwell, project_keys, stage_events
+from .events import advances, dwell, moves_back, project_keys, stage_events
 from .rules import lookup
 
 PERIODS = ("week", "month", "quarter")
@@ -102,6 +105,9 @@ def compute_kpis(rules: pd.DataFrame, projects: pd.DataFrame, activities: pd.Dat
     owner_k[rowk[has][::-1]] = rules["owner"].to_numpy(dtype=object)[has][::-1]  # first row of an ID wins
     owner_of = pd.Series(owner_k, index=known, dtype=object)
     adv = adv.assign(points=adv["stage"].map(pts).astype("float64"), owner=owner_k[adv["k"].to_numpy()])
+    back = moves_back(ev, pipeline)
+    back = back.loc[_between(back["date"], p_start, p_end)]
+    back = back.assign(owner=owner_k[back["k"].to_numpy()])
 
     act_d = pd.to_datetime(activities["date"])
     acts = activities.loc[_between(act_d, p_start, p_end)]
@@ -135,11 +141,12 @@ def compute_kpis(rules: pd.DataFrame, projects: pd.DataFrame, activities: pd.Dat
         "avg_cycle_days": num(cycle[won_p].mean()) if cycle[won_p].notna().any() else None,
         "follow_ups": int(len(acts)),
         "advances": int(len(adv)), "points": num(adv["points"].sum()),
+        "moves_back": int(len(back)),
     }
     return {
         "totals": totals, "period": period_kpis,
         "by_stage": _by_stage(rules, ev, pipeline, lang, rowk, len(known)),
-        "by_owner": _by_owner(rules, pipeline, adv, act_owner, won_p, lost_p),
+        "by_owner": _by_owner(rules, pipeline, adv, back, act_owner, won_p, lost_p),
         "forecast": _forecast(rules),
         "collections": _collections(payments, as_of),
         "issues": _issues(issues),
@@ -192,8 +199,8 @@ def _by_stage(rules: pd.DataFrame, ev: pd.DataFrame, pipeline: Pipeline, lang: s
     return out
 
 
-def _by_owner(rules: pd.DataFrame, pipeline: Pipeline, adv: pd.DataFrame, act_owner: pd.Series,
-              won_p: pd.Series, lost_p: pd.Series) -> list[dict]:
+def _by_owner(rules: pd.DataFrame, pipeline: Pipeline, adv: pd.DataFrame, back: pd.DataFrame,
+              act_owner: pd.Series, won_p: pd.Series, lost_p: pd.Series) -> list[dict]:
     none = "\x1f(no owner)\x1f"  # stands for a blank owner while grouping
     k, light, amount = rules["stage_kind"], rules["light"], rules["amount"]
     is_open, is_won = k == "open", k == "won"
@@ -209,15 +216,28 @@ def _by_owner(rules: pd.DataFrame, pipeline: Pipeline, adv: pd.DataFrame, act_ow
     fu = act_owner.astype(object).where(act_owner.notna(), none).value_counts()
     ag = adv.assign(owner=adv["owner"].astype(object).where(adv["owner"].notna(), none))
     ag = ag.groupby("owner", sort=False)["points"].agg(["size", "sum"])
+    bk = back["owner"].astype(object).where(back["owner"].notna(), none).value_counts()
     names = [o.name for o in pipeline.owners]
     seen = set(names)
-    for v in pd.unique(pd.concat([rules["owner"].dropna(), act_owner.dropna()]).astype(object)):
-        if v not in seen:
-            names.append(v)
-            seen.add(v)
+    typed = pd.unique(pd.concat([rules["owner"].dropna(), act_owner.dropna()]).astype(object))
+    if names:  # Config lists the owners: anyone else is a typo or a stranger, grouped as one row
+        unknown = [v for v in typed if v not in seen]
+    else:      # no owner list: every name typed is an owner
+        unknown = []
+        for v in typed:
+            if v not in seen:
+                names.append(v)
+                seen.add(v)
+    if unknown:
+        df["owner"] = df["owner"].where(~df["owner"].isin(unknown), none)
+        g = df.groupby("owner", sort=False).sum()
+        fu = fu.rename(lambda v: none if v in unknown else v).groupby(level=0).sum()
+        ag = ag.rename(lambda v: none if v in unknown else v).groupby(level=0).sum()
+        bk = bk.rename(lambda v: none if v in unknown else v).groupby(level=0).sum()
     teams = {o.name: o.team for o in pipeline.owners}
     out = []
-    for name in names + ([None] if rules["owner"].isna().any() else []):
+    rest = rules["owner"].isna().any() or bool(unknown)
+    for name in names + ([None] if rest else []):
         key = none if name is None else name
         row = g.loc[key] if key in g.index else None
 
@@ -236,7 +256,10 @@ def _by_owner(rules: pd.DataFrame, pipeline: Pipeline, adv: pd.DataFrame, act_ow
             "follow_ups": int(fu.get(key, 0)),
             "red": int(get("red")), "yellow": int(get("yellow")),
             "advances": int(ag["size"].get(key, 0)), "points": num(ag["sum"].get(key, 0.0)),
+            "moves_back": int(bk.get(key, 0)),
         })
+        if name is None:  # blank owners and names not on Config's owner list (see the Issues)
+            out[-1].update({"unidentified": True, "names": [str(v) for v in unknown]})
     return out
 
 

@@ -13,6 +13,10 @@ Rules (``as_of`` is the only notion of "today"):
   amount for a collected row.
 
 A partial collection keeps its status from the planned date and carries the rest as outstanding.
+An amount that carries an issue (negative, not a number) is kept in its cell but counts as
+unknown in every sum: a flagged actual amount collects nothing (the installment keeps the status
+of its planned date and its whole planned amount outstanding); a flagged planned amount leaves
+the outstanding unknown.
 Vectorised with pandas: 50,000 installments take a few milliseconds.
 """
 from __future__ import annotations
@@ -34,16 +38,29 @@ STATUS_TEXT = {
 }
 
 
-def payment_status(payments: pd.DataFrame, as_of: dt.date, lang: str) -> pd.DataFrame:
-    """Status per installment, same index and order as ``payments``."""
+def payment_status(payments: pd.DataFrame, as_of: dt.date, lang: str,
+                   flagged: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Status per installment, same index and order as ``payments``.
+
+    ``flagged`` (:meth:`xltrack.tables.Tables.flagged` of ``planned_amount``/``actual_amount``)
+    marks amounts that carry an issue: they count as unknown in every sum, and a flagged actual
+    amount does not make the installment collected."""
     today = pd.Timestamp(as_of)
     planned_date = pd.to_datetime(payments["planned_date"])
     actual_date = pd.to_datetime(payments["actual_date"])
     planned = payments["planned_amount"].astype("float64")
     actual = payments["actual_amount"].astype("float64")
+    bad_actual = pd.Series(False, index=payments.index)
+    if flagged is not None:
+        planned = planned.where(~flagged["planned_amount"])
+        bad_actual = flagged["actual_amount"].astype(bool)
+    # a negative amount is flagged by the reader (negative-amount); never summed either way
+    planned = planned.where(~(planned < 0))
+    bad_actual = bad_actual | (actual < 0)
+    actual = actual.where(~bad_actual)
 
     collected = (actual.notna() & planned.notna() & (actual >= planned - 0.005)) | \
-                (actual_date.notna() & actual.isna()) | \
+                (actual_date.notna() & actual.isna() & ~bad_actual) | \
                 (actual.notna() & planned.isna())
     days_late = (today - planned_date).dt.days.astype("float64")
     overdue = ~collected & planned_date.notna() & (days_late > 0)

@@ -31,20 +31,22 @@ LIGHTS = np.array(["green", "yellow", "red"], dtype=object)
 
 # (zh, en) templates; fields: stage, n (days), th (threshold), line, label
 TEXTS: dict[str, tuple[str, str]] = {
-    "idle": ("{stage} {n} 天未跟进（{line} {th} 天）", "{stage}: no follow-up for {n} ({line} {th})"),
-    "no_follow_up": ("{stage} 创建 {n} 天无跟进记录（{line} {th} 天）",
-                     "{stage}: no follow-up in {n} since created ({line} {th})"),
-    "no_follow_up_undated": ("无跟进记录", "No follow-up recorded"),
-    "stage_days": ("{stage} 已停留 {n} 天（{line} {th} 天）", "{stage}: {n} in stage ({line} {th})"),
+    # the stage is not named: the reasons sit next to the stage column everywhere they are shown
+    "idle": ("{n} 天未跟进（{line} {th} 天）", "No follow-up for {n} ({line} {th} days)"),
+    "no_follow_up": ("创建已 {n} 天仍无跟进记录（{line} {th} 天）",
+                     "No follow-up in {n} since created ({line} {th} days)"),
+    "no_follow_up_undated": ("创建日期未知且无跟进记录", "Age unknown: no created date, no follow-up"),
+    "stage_days": ("本阶段已停留 {n} 天（{line} {th} 天）", "In this stage for {n} ({line} {th} days)"),
     "next_step_missing": ("缺少下一步计划", "No next step"),
     "next_step_overdue": ("下一步已逾期 {n} 天", "Next step overdue by {n}"),
-    "close_past": ("预计成交日期已过", "Expected close date has passed"),
+    "close_past": ("预计成交日期已过 {n} 天", "Expected close date passed {n} ago"),
     "close_missing": ("缺少预计成交日期", "No expected close date"),
     "gate": ("缺少必填：{label}", "Missing required: {label}"),
     "payment_overdue": ("回款逾期 {n} 天", "Collection overdue by {n}"),
     "stage_unknown": ("阶段未知", "Stage unknown"),
+    "stage_unknown_typed": ("阶段未知：{typed}", "Unknown stage: {typed}"),
 }
-LINE = {RED: ("红线", "red line"), YELLOW: ("黄线", "yellow line")}
+LINE = {RED: ("红线", "red at"), YELLOW: ("黄线", "yellow at")}
 
 # tie-break among reasons of the same level (most actionable first)
 CODE_ORDER = ["payment_overdue", "next_step_overdue", "idle", "no_follow_up", "stage_days",
@@ -201,10 +203,13 @@ def entered_with_source(projects: pd.DataFrame, pipeline: Pipeline, transitions:
 
 def project_rules(projects: pd.DataFrame, activities: pd.DataFrame, pipeline: Pipeline,
                   as_of: dt.date, lang: str, *, transitions: pd.DataFrame | None = None,
-                  payment_overdue: pd.Series | None = None, entry: pd.Series | None = None) -> pd.DataFrame:
+                  payment_overdue: pd.Series | None = None, entry: pd.Series | None = None,
+                  typed_stage: pd.Series | None = None) -> pd.DataFrame:
     """The per-project columns of :class:`xltrack.compute.results.Results` (same index).
 
-    ``entry`` may pass in :func:`milestone_entry` when the caller has it already.
+    ``entry`` may pass in :func:`milestone_entry` when the caller has it already; ``typed_stage``
+    what was typed in an unknown stage cell (:meth:`xltrack.tables.Tables.typed`), quoted in its
+    reason.
     """
     n = len(projects)
     today = pd.Timestamp(as_of)
@@ -236,6 +241,7 @@ def project_rules(projects: pd.DataFrame, activities: pd.DataFrame, pipeline: Pi
     default_p = stage.map({k: s.probability for k, s in stages.items()}).astype("float64")
     prob = projects["probability"].astype("float64").fillna(default_p)
     amount = projects["amount"].astype("float64")
+    amount = amount.where(~(amount < 0))  # flagged by the reader (negative-amount): out of every sum
     weighted = amount * prob
 
     R = _Reasons(n, lang)
@@ -281,8 +287,11 @@ def project_rules(projects: pd.DataFrame, activities: pd.DataFrame, pipeline: Pi
     lv2, th2 = graded(np.where(never, since_created, np.nan), "idle")
     m = is_open & never & (lv2 > GREEN)
     R.add(m, "no_follow_up", lv2, fmt("no_follow_up", m, since_created, lv2, th2))
+    # age unknown (no created date, never followed up) counts as bad as the idle threshold: the
+    # red one where the stage has it (else yellow), so an undated project cannot stay safe forever
     m = is_open & never & np.isnan(since_created)
-    R.add(m, "no_follow_up", YELLOW, t("no_follow_up_undated"))
+    r_th = th_map("idle_red")
+    R.add(m, "no_follow_up", np.where(~np.isnan(r_th), RED, YELLOW), t("no_follow_up_undated"))
 
     # days in stage
     dis = days_in_stage.to_numpy()
@@ -306,11 +315,17 @@ def project_rules(projects: pd.DataFrame, activities: pd.DataFrame, pipeline: Pi
     R.add(m, "next_step_overdue", RED,
           [t("next_step_overdue").format(n=_days_text(lang, int(late[p]))) for p in np.flatnonzero(m)])
     close = pd.to_datetime(projects["expected_close"])
-    m = live & (close < today).to_numpy()
-    R.add(m, "close_past", YELLOW, t("close_past"))
+    past = (today - close).dt.days.astype("float64").to_numpy()
+    with np.errstate(invalid="ignore"):
+        m = live & (past > 0)
+    R.add(m, "close_past", YELLOW,
+          [t("close_past").format(n=_days_text(lang, int(past[p]))) for p in np.flatnonzero(m)])
     m = live & close.isna().to_numpy() & ~gated("expected_close")
     R.add(m, "close_missing", YELLOW, t("close_missing"))
-    R.add(unknown, "stage_unknown", YELLOW, t("stage_unknown"))
+    typed = typed_stage.to_numpy(dtype=object) if typed_stage is not None else np.full(n, None, dtype=object)
+    R.add(unknown, "stage_unknown", YELLOW,
+          [t("stage_unknown_typed").format(typed=typed[p]) if typed[p] is not None else t("stage_unknown")
+           for p in np.flatnonzero(unknown)])
 
     # stage gates: a field the stage requires is empty
     canonical = {c.key for c in layout().sheet("projects").columns}

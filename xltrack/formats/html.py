@@ -8,10 +8,11 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from ..compute import data_dates
 from ..compute.results import Results
 from ..pipeline import layout
 from .json_out import to_dict
-from .labels import LIGHT_WORD, money, number, pct, t
+from .labels import LIGHT_WORD, RISK_COLUMNS, money, number, pct, stage_names, t
 
 
 def _table(head: list[str], rows: list[list[Any]], num_cols: set[int] | None = None) -> str:
@@ -59,6 +60,7 @@ def to_html(results: Results) -> str:
     parts = [
         "<!DOCTYPE html>", f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         f"<title>{escape(t(lang, 'title'))} {escape(d['as_of'])}</title><style>{_css()}</style></head><body>",
+        *([f'<p class="yellow">{escape(warn)}</p>'] if (warn := data_dates.message(d.get("data_dates"), d["as_of"], lang)) else []),
         f"<h1>{escape(t(lang, 'title'))} · {escape(t(lang, 'as_of'))} {escape(d['as_of'])} · {escape(d['currency'])}</h1>",
         f"<p>{escape(t(lang, 'period'))}: {escape(t(lang, per['name']))} {per['start']} ~ {per['end']}</p>",
         '<div class="tiles">' + "".join(f'<div class="tile">{escape(t(lang, k))}<b>{escape(str(v))}</b></div>'
@@ -97,9 +99,11 @@ def to_html(results: Results) -> str:
     parts.append(f"<h2>{escape(t(lang, 'issues'))}</h2><p>{escape(t(lang, 'error'))} {iss['error']} · "
                  f"{escape(t(lang, 'warning'))} {iss['warning']}</p>")
     parts.append(f"<h2>{escape(t(lang, 'risks', n=len(d['risks']), total=d['risks_total']))}</h2>")
-    parts.append(_table([t(lang, k) for k in ("id", "light", "customer", "owner", "reasons")],
+    names = stage_names(d)
+    parts.append(_table([t(lang, k) for k in RISK_COLUMNS],
                         [[r["id"] or "", (LIGHT_WORD[r["light"]][li], r["light"]), r["customer"] or "",
-                          r["owner"] or "", ("；" if lang == "zh" else "; ").join(r["reasons"])]
-                         for r in d["risks"]]))
+                          r["owner"] or "", names.get(r["stage"], r["stage"] or ""), money(r["amount"]),
+                          ("；" if lang == "zh" else "; ").join(r["reasons"])]
+                         for r in d["risks"]], {5}))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -1,6 +1,6 @@
 """The JSON contract of ``xltrack report --format json`` (documented in docs/report-json.md).
 
-Top level, in this order: ``as_of``, ``currency``, ``lang``, ``period``, ``totals``, ``by_stage``,
+Top level, in this order: ``as_of``, ``currency``, ``lang``, ``data_dates``, ``period``, ``totals``, ``by_stage``,
 ``by_owner``, ``forecast``, ``collections``, ``changes``, ``issues``, ``history``, ``risks``.
 Canonical keys only (never translated); amounts are numbers, rates fractions 0..1 or null,
 dates ISO strings. Keys are only ever added, never renamed or removed.
@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 
 from ..compute.results import Results
+from ..compute.risk import risks as risk_rows
 
-ORDER = ["as_of", "currency", "lang", "period", "totals", "by_stage", "by_owner", "forecast",
+ORDER = ["as_of", "currency", "lang", "data_dates", "period", "totals", "by_stage", "by_owner", "forecast",
          "collections", "changes", "issues", "history"]
 RISK_LIMIT = 20
 
@@ -44,14 +45,8 @@ def _plain(v: Any) -> Any:
 
 
 def risks(results: Results, limit: int = RISK_LIMIT) -> list[dict[str, Any]]:
-    """The projects to act on: red then yellow, longest idle first (at most ``limit``)."""
-    p = results.projects
-    r = p.loc[p["light"].isin(["red", "yellow"])]
-    if r.empty:
-        return []
-    rank = r["light"].map({"red": 0, "yellow": 1})
-    r = r.assign(_rank=rank, _idle=r["idle_days"].fillna(-1))
-    r = r.sort_values(["_rank", "_idle"], ascending=[True, False], kind="stable").head(limit)
+    """The projects to act on, worst first (:func:`xltrack.compute.risk.risk_order`; at most ``limit``)."""
+    r = risk_rows(results.projects).head(limit)
     return [{"id": row.id, "customer": row.customer, "project": row.project, "owner": row.owner,
              "stage": row.stage, "light": row.light, "idle_days": row.idle_days,
              "days_in_stage": row.days_in_stage, "amount": row.amount, "reasons": list(row.reasons),

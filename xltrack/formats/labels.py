@@ -20,7 +20,7 @@ L: dict[str, tuple[str, str]] = {
     "amount": ("金额", "Amount"), "avg_days_in_stage": ("平均停留(天)", "Avg days in stage"),
     "avg_dwell_days": ("历史停留(天)", "Past dwell (days)"), "conversion": ("转化率", "Conversion"),
     "red": ("红", "Red"), "yellow": ("黄", "Yellow"),
-    "by_owner": ("负责人", "By owner"), "owner": ("负责人", "Owner"), "no_owner": ("（未指定）", "(none)"),
+    "by_owner": ("负责人", "By owner"), "owner": ("负责人", "Owner"), "no_owner": ("未识别负责人", "Unidentified owner"),
     "forecast": ("成交预测（按预计成交月份）", "Forecast by expected-close month"), "month_col": ("月份", "Month"),
     "collections": ("回款", "Collections"), "planned": ("计划", "Planned"), "collected": ("已回款", "Collected"),
     "rate": ("完成率", "Rate"), "overdue_amount": ("逾期金额", "Overdue amount"),
@@ -57,3 +57,12 @@ def number(v: Any, digits: int = 0) -> str:
     if v is None:
         return "—"
     return f"{v:,.{digits}f}" if isinstance(v, float) else str(v)
+
+
+# the columns of the risk list in the report (table and HTML): the stage sits next to the reasons
+RISK_COLUMNS = ("id", "light", "customer", "owner", "stage", "amount", "reasons")
+
+
+def stage_names(report: dict) -> dict:
+    """Stage key → name in the report's language (from its ``by_stage``)."""
+    return {s["stage"]: s["name"] for s in report.get("by_stage") or []}

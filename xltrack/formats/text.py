@@ -7,9 +7,10 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from ..compute import data_dates
 from ..compute.results import Results
 from .json_out import to_dict
-from .labels import LIGHT_WORD, money, number, pct, t
+from .labels import LIGHT_WORD, RISK_COLUMNS, money, number, pct, stage_names, t
 
 
 def _width(s: str) -> int:
@@ -55,6 +56,9 @@ def to_table(results: Results) -> str:
     lang = d.get("lang", results.lang)
     tot, per = d["totals"], d["period"]
     out: list[str] = []
+    warn = data_dates.message(d.get("data_dates"), d["as_of"], lang)
+    if warn:
+        out.append(warn)
     out.append(f"{t(lang, 'title')} · {t(lang, 'as_of')} {d['as_of']} · {d['currency']}")
     out.append(f"{t(lang, 'period')}: {t(lang, per['name'])} {per['start']} ~ {per['end']}")
     out.append("")
@@ -120,8 +124,10 @@ def to_table(results: Results) -> str:
     out.append("")
     out.append(f"## {t(lang, 'risks', n=len(d['risks']), total=d['risks_total'])}")
     li = 0 if lang == "zh" else 1
+    names = stage_names(d)
     rows = [[r["id"] or "", LIGHT_WORD[r["light"]][li], r["customer"] or "", r["owner"] or "",
+             names.get(r["stage"], r["stage"] or ""), money(r["amount"]),
              ("；" if lang == "zh" else "; ").join(r["reasons"])] for r in d["risks"]]
-    out.append(grid([t(lang, k) for k in ("id", "light", "customer", "owner", "reasons")], rows, max_w=400)
+    out.append(grid([t(lang, k) for k in RISK_COLUMNS], rows, right={5}, max_w=400)
                if rows else t(lang, "none"))
     return "\n".join(out) + "\n"

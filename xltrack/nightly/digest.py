@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..compute.results import Results
+from ..compute.risk import risk_order
 from ..tables import Tables
 
 MAX_RED = 50          # longer red lists are cut with "… and N more (see the Risk list sheet)"
@@ -161,14 +162,13 @@ def build_digest(tables: Tables, results: Results, *, team: str | None = None,
     weighted = pd.to_numeric(_col(res, "weighted_amount"), errors="coerce")
     is_open = mine & (kind == "open")
 
-    red_rows = res[mine & (light == "red")]
+    # the one risk order (worst first), as on the Risk list sheet and in the report
+    red_rows = res.loc[risk_order(res.loc[mine & (light == "red")])]
     red = [RedItem(id=_text(r.get("id")), customer=_text(names.at[i, "customer"]),
                    project=_text(names.at[i, "project"]), owner=_text(r.get("owner")),
                    stage=_stage_name(tables, r.get("stage")), amount=_num(r.get("amount")),
                    reasons=[_text(x) for x in (r.get("reasons") or []) if _text(x)])
            for i, r in red_rows.iterrows()]
-    # biggest money at risk first, then by ID, so the list reads the same every morning
-    red.sort(key=lambda it: (-(it.amount or 0.0), it.id))
 
     changes, counts = _changes(results, owner)
     collections = _collections(tables, results, owner)
@@ -231,9 +231,7 @@ def _collections(tables: Tables, results: Results, owner: str | None) -> list[Co
         customer, project, who = by_id.get(pid, ("", "", ""))
         if owner is not None and who != owner:
             continue
-        outstanding = _num(s.get("outstanding"))
-        if outstanding is None:
-            outstanding = (_num(r.get("planned_amount")) or 0.0) - (_num(r.get("actual_amount")) or 0.0)
+        outstanding = _num(s.get("outstanding"))  # None when the planned amount is unknown or flagged
         if outstanding is not None and outstanding <= 0:
             continue
         od = _num(s.get("overdue_days"))

@@ -172,6 +172,7 @@ def tables_from_grids(grids: Mapping[str, list[list[Any]]], *, as_of: dt.date,
     _date_checks(frames, infos, as_of, lang, issues)
     if projects.empty:
         issues.extend(projects_elsewhere(grids, names, where.values(), where["projects"], lang))
+    T.check_undated(projects, pinfo, pipe, lang, issues, present["projects"].get("created"))
     order = {n: i for i, n in enumerate(names)}
     issues.sort(key=_sort_key(order))
     return Tables(lang=lang, pipeline=pipe, projects=projects, activities=frames["activities"],

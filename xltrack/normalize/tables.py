@@ -229,6 +229,22 @@ def check_future(df: pd.DataFrame, info: SheetInfo, key: str, sheet: Sheet, as_o
                                  label=sheet.column(key).label(lang)))
 
 
+def check_undated(df: pd.DataFrame, info: SheetInfo, pipe: Pipeline, lang: Lang, issues: list[Issue],
+                  present: np.ndarray | None) -> None:
+    """An open project whose created date is blank (``missing-created``): it can never reach an
+    idle threshold, so the rules count its age as unknown, i.e. red (docs/rules.md)."""
+    if "created" not in info.columns:
+        return
+    open_keys = [s.key for s in pipe.stages if s.kind == "open"]
+    blank = df["created"].isna().to_numpy() & df["stage"].isin(open_keys).to_numpy()
+    if present is not None:
+        blank &= ~present  # a bad date was reported already (bad-date)
+    letter = col_letter(info.columns["created"])
+    for r in df["_row"].to_numpy()[blank].tolist():
+        issues.append(make_issue("missing-created", lang, sheet=info.name, cell=f"{letter}{r}",
+                                 field="created", value=None, row=int(r)))
+
+
 def check_order(df: pd.DataFrame, info: SheetInfo, early: str, late: str, sheet: Sheet, lang: Lang,
                 issues: list[Issue]) -> None:
     """``late`` before ``early`` (e.g. expected close before created) is reported on ``late``."""

@@ -45,10 +45,11 @@ def _payment_records(ctx: Ctx) -> list[dict]:
             if pid is not None and str(pid) not in owner:
                 owner[str(pid)], customer[str(pid)] = o, c
     # column by column (one pass per field, no per-row dict merging): 0.67 s → 0.2 s at 40k rows
+    # amounts from the computed frame: a flagged amount (negative, not a number) is blank there,
+    # so it stays out of every sum below
     cols = {k: S.column(rp, k) for k in ("project_id", "_row", "status", "status_text", "overdue_days",
-                                          "outstanding")}
-    cols |= {k: S.column(tp, k) for k in ("installment", "planned_date", "planned_amount", "actual_date",
-                                           "actual_amount")}
+                                          "outstanding", "planned_amount", "collected_amount")}
+    cols |= {k: S.column(tp, k) for k in ("installment", "planned_date", "actual_date")}
     for k in ("planned_date", "actual_date"):
         cols[k] = [v.date() if isinstance(v, dt.datetime) else v for v in cols[k]]
     pids = [None if pid is None else str(pid) for pid in cols["project_id"]]
@@ -117,7 +118,7 @@ def owner_table(recs: list[dict], as_of: dt.date) -> list[tuple]:
         if in_month(r["planned_date"], as_of):
             a[0] += S.number(r["planned_amount"]) or 0.0
         if in_month(r["actual_date"], as_of):
-            a[1] += S.number(r["actual_amount"]) or 0.0
+            a[1] += S.number(r["collected_amount"]) or 0.0
         a[2] += S.number(r["outstanding"]) or 0.0
         if r["status"] == "overdue":
             a[3] += S.number(r["outstanding"]) or 0.0

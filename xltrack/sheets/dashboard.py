@@ -175,7 +175,7 @@ def forecast_data(ctx: Ctx) -> list[list]:
         slot = by.get(m) or (early if m < months[0] else late)
         slot[0] += amt
         slot[1] += w
-    out = [[pick(ctx.lang, "更早", "Earlier"), *early]] if any(early) else []
+    out = [[pick(ctx.lang, "已逾期", "Overdue"), *early]] if any(early) else []
     out += [[m, *by[m]] for m in months]
     if any(late):
         out.append([pick(ctx.lang, "更晚", "Later"), *late])
@@ -191,7 +191,7 @@ def collections_data(ctx: Ctx) -> list[list]:
         if isinstance(pd_, dt.date) and (m := f"{pd_.year:04d}-{pd_.month:02d}") in by:
             by[m][0] += S.number(r["planned_amount"]) or 0.0
         if isinstance(ad, dt.date) and (m := f"{ad.year:04d}-{ad.month:02d}") in by:
-            by[m][1] += S.number(r["actual_amount"]) or 0.0
+            by[m][1] += S.number(r["collected_amount"]) or 0.0
     return [[m, *by[m]] for m in months]
 
 

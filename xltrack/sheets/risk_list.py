@@ -1,14 +1,15 @@
 """风险清单 Risk list: every red and yellow project, worst first — what a manager acts on.
 
-Worst first means: red before yellow, then the larger amount at risk, then the longer idle, then
-the ID (so the order is total and a refresh twice gives the same sheet). The list is capped at
+Worst first is the one risk order of :mod:`xltrack.compute.risk` (red before yellow, larger
+amount, longer idle — never followed up counts as most idle —, then the ID), the same as the
+report's and the e-mail's. The list is capped at
 ``MAX_ROWS`` rows so a workbook with 10,000 red projects still gets a sheet Excel opens quickly;
 the line under the list says how many were left out and where to find them (filter the Projects
 sheet by its light column, which holds every project).
 """
 from __future__ import annotations
 
-from ..compute.results import LIGHT_RANK
+from ..compute.risk import risks
 from ..i18n import pick
 from ..plan import Cell, SheetWrite
 from . import style as S
@@ -36,33 +37,23 @@ def risk_records(ctx: Ctx) -> list[dict]:
     rp = ctx.results.projects
     if not len(rp):
         return []
+    rp = risks(rp)  # red and yellow, worst first: the one risk order
     tp = ctx.tables.projects.reindex(rp.index)
 
     def col(df, key: str) -> list:
-        return df[key].tolist() if key in df.columns else [None] * len(df)
+        return S.column(df, key) if key in df.columns else [None] * len(df)
 
-    lights = col(rp, "light")
-    keep = [i for i, light in enumerate(lights) if light in ("red", "yellow")]
-
-    def picked(df, key: str) -> list:          # the red and yellow rows
-        values = S.column(df, key)
-        return [values[i] for i in keep]
-
-    c = {k: picked(rp, k) for k in ("id", "_row", "owner", "stage", "reason_text")}
-    n = {k: [S.number(v) for v in picked(rp, k)] for k in ("amount", "idle_days", "days_in_stage")}
-    t = {k: picked(tp, k) for k in ("customer", "project", "next_step", "next_step_due")}
-    recs = [{
-        "light": lights[i], "id": c["id"][j], "_row": c["_row"][j],
+    c = {k: col(rp, k) for k in ("light", "id", "_row", "owner", "stage", "reason_text")}
+    n = {k: [S.number(v) for v in col(rp, k)] for k in ("amount", "idle_days", "days_in_stage")}
+    t = {k: col(tp, k) for k in ("customer", "project", "next_step", "next_step_due")}
+    return [{
+        "light": c["light"][j], "id": c["id"][j], "_row": c["_row"][j],
         "customer": t["customer"][j], "project": t["project"][j],
         "owner": c["owner"][j], "stage": c["stage"][j],
         "amount": n["amount"][j], "reasons": c["reason_text"][j],
         "next_step": t["next_step"][j], "next_step_due": t["next_step_due"][j],
         "idle_days": n["idle_days"][j], "days_in_stage": n["days_in_stage"][j],
-        "_order": i,
-    } for j, i in enumerate(keep)]
-    recs.sort(key=lambda r: (-LIGHT_RANK[r["light"]], -(r["amount"] or 0.0),
-                             -(r["idle_days"] or 0.0), str(r["id"] or ""), r["_order"]))
-    return recs
+    } for j in range(len(rp))]
 
 
 def build(ctx: Ctx) -> SheetWrite:
@@ -72,8 +63,8 @@ def build(ctx: Ctx) -> SheetWrite:
     reds = sum(1 for r in recs if r["light"] == "red")
     yellows = len(recs) - reds
     rows: list[list[Cell | None]] = S.title_rows(name, ctx.as_of, lang, ctx.team)
-    rows.append([Cell(pick(lang, "红灯 {r} 个 · 黄灯 {y} 个 · 按严重程度排序（红灯在前，金额大的在前）",
-                           "{r} red · {y} yellow · worst first (red first, larger amount first)",
+    rows.append([Cell(pick(lang, "红灯 {r} 个 · 黄灯 {y} 个 · 最严重的在前（红灯、金额大、久未跟进的在前）",
+                           "{r} red · {y} yellow · worst first (red, larger amount, longer idle first)",
                            r=reds, y=yellows), S.SECTION)])
     rows.append(S.header(_labels(lang)))
     for r in recs[:MAX_ROWS]:
