@@ -30,7 +30,7 @@ def many_red(n: int, lang: str = "zh") -> tuple[Tables, Results]:
         "_row": list(range(2, n + 2))})
     tables = Tables(lang=lang, pipeline=pipe, projects=projects, activities=pd.DataFrame(),
                     payments=pd.DataFrame(), issues=[], sheets={})
-    reasons = ["商务洽谈 已停留 75 天（红线 45 天）", "商务洽谈 20 天未跟进（红线 10 天）", "下一步已逾期 9 天",
+    reasons = ["本阶段已停留 75 天（红线 45 天）", "20 天未跟进（红线 10 天）", "下一步已逾期 9 天",
                "预计成交日期已过 30 天", "缺少必填：下一步计划", "回款逾期 12 天"]
     res = pd.DataFrame({"id": ids, "_row": projects["_row"], "stage": projects["stage"], "stage_kind": ["open"] * n,
                         "owner": projects["owner"], "amount": projects["amount"], "light": ["red"] * n,

@@ -32,7 +32,7 @@ class Mention:
 class RedLine:
     name: str       # 华东电力 · 智能巡检平台 (P-0001)
     meta: str       # 负责人 张三 · 商务洽谈 · ¥1,200,000
-    reasons: str    # 商务洽谈 12 天未跟进（红线 10 天）；下一步已逾期 3 天
+    reasons: str    # 12 天未跟进（红线 10 天）；下一步已逾期 3 天
     owner: str
 
 
