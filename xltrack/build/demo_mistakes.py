@@ -112,8 +112,6 @@ def inject(data: DemoData, rng: random.Random, as_of: dt.date, lang: str = "zh")
     m.put(P, lambda r: str(r.get("owner", ""))[-1:] in N.NEAR_MISS, "owner",
           lambda r: r["owner"][:-1] + N.NEAR_MISS[r["owner"][-1]], "unknown-owner", "near-miss owner typo")
     m.put(P, lambda r: True, "customer", lambda r: None, "missing-required", "blank customer")
-    m.put(P, lambda r: r.get("stage") in open_names and isinstance(r.get("created"), dt.date), "created",
-          lambda r: None, "missing-created", "open project without a created date")
     # -- activities
     act = lambda r: isinstance(r.get("date"), dt.date)   # noqa: E731
     m.put(A, act, "date", lambda r: f"{r['date'].year}.{r['date'].month}.{r['date'].day}", None, "date 2026.3.5")
@@ -134,3 +132,6 @@ def inject(data: DemoData, rng: random.Random, as_of: dt.date, lang: str = "zh")
           "planned_amount", lambda r: f"{r['planned_amount'] / 10_000:g}万", None, "amount as 30万")
     m.put(Y, lambda r: r.get("actual_amount") is not None, "actual_amount", lambda r: -5000.0,
           "negative-amount", "negative amount")
+    # planted last, so the rows chosen for the mistakes above stay the same
+    m.put(P, lambda r: r.get("stage") in open_names and isinstance(r.get("created"), dt.date), "created",
+          lambda r: None, "missing-created", "open project without a created date")
