@@ -21,6 +21,8 @@ _API = {
     "nightly": "xltrack.nightly.api:nightly",
     "notify": "xltrack.notify.api:notify",
     "import_rows": "xltrack.importer.api:import_rows",
+    "split": "xltrack.team.split:split",
+    "merge": "xltrack.team.merge:merge",
 }
 
 __all__ = ["__version__", *_API]

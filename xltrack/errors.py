@@ -83,3 +83,9 @@ class SendError(XltrackError):
 
 class OutputExists(OutputError):
     """The output file already exists and overwriting was not asked for (``init`` without --force)."""
+
+
+class UsageError(XltrackError):
+    """A wrong argument found after the command line was parsed (e.g. a name not on Config)."""
+
+    exit_code = EXIT_USAGE

@@ -25,6 +25,8 @@ COMMANDS = {
     "notify": "xltrack.cli.notify_cmd",
     "excel": "xltrack.cli.excel_cmd",
     "import": "xltrack.cli.import_cmd",
+    "split": "xltrack.cli.split_cmd",
+    "merge": "xltrack.cli.merge_cmd",
 }
 
 

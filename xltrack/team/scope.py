@@ -210,6 +210,26 @@ def history_rows(rows: list[list[Any]], ids: Iterable[str]) -> list[list[Any]]:
     return out
 
 
+EVERY = "\x00every"   # a History row every scope holds (a record naming no project)
+
+
+def history_row_keys(tables: Tables, by: By) -> dict[int, str]:
+    """The scope key of each History data row by Excel row number (the sheet starts at A1, header
+    on row 1): the key of its project, :data:`EVERY` for records naming no project; rows of
+    projects no longer on Projects are in no scope (left out)."""
+    by_id = _key_by_id(tables, by)
+    out: dict[int, str] = {}
+    for i, r in enumerate(tables.history_rows[1:], start=2):
+        record = r[0].strip().casefold() if r and isinstance(r[0], str) else None
+        pid = r[_HISTORY_ID_COL] if len(r) > _HISTORY_ID_COL else None
+        pid = pid.strip() if isinstance(pid, str) else pid
+        if record in _SHARED_RECORDS:
+            out[i] = EVERY
+        elif isinstance(pid, str) and pid in by_id:
+            out[i] = by_id[pid]
+    return out
+
+
 def issues(tables: Tables, sel: Selection) -> list:
     """The issues of the selected rows, plus those of sheets other than the three user sheets."""
     rows_by_sheet: dict[str, set[int]] = {}
