@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import xltrack
+from xltrack.refresh import refresh
 from xltrack.cli import main as cli_main  # noqa: F401  (the CLI module loads)
 from xltrack.team import scope as S
 from xltrack.team.record import find_record
@@ -23,7 +24,7 @@ AS_OF = dt.date(2026, 11, 27)
 def team(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("team")
     book = xltrack.init(d / "pipeline.xlsx", demo=True, as_of=AS_OF)
-    xltrack.refresh(book, as_of=AS_OF, backup=False)
+    refresh(book, as_of=AS_OF, backup=False)
     return book
 
 
@@ -140,3 +141,19 @@ def test_libreoffice_opens_a_copy_and_shows_its_rows(split_by_owner, tmp_path):
     assert "P-0001" in text and "合肥联创纺织有限公司" in text       # 梁佳怡's first project
     assert "P-0002" not in text                                     # someone else's
     assert pdf_to_png(pdf, tmp_path / "page")
+
+
+def test_a_project_without_an_id_gets_the_same_id_in_its_copy_as_in_the_team(tmp_path):
+    book = xltrack.init(tmp_path / "raw.xlsx", demo=True, as_of=AS_OF)     # not refreshed: 2 blank IDs
+    team = xltrack.read_workbook(book, as_of=AS_OF)
+    assigned = {i.normalized: i.row for i in team.issues if i.code == "id-assigned"}
+    assert len(assigned) == 2
+    res = xltrack.split(book, output_dir=tmp_path / "copies", as_of=AS_OF)
+    found = {}
+    for c in res.copies:
+        ids = set(xltrack.read_workbook(c.path, as_of=AS_OF).projects["id"])
+        for pid in assigned:
+            if pid in ids:
+                found[pid] = c.scope.key
+    owner_of = dict(zip(team.projects["id"], team.projects["owner"]))
+    assert found == {pid: owner_of[pid] for pid in assigned}

@@ -18,7 +18,12 @@ from typing import Callable, Sequence
 
 from ..errors import OutputError, OutputExists, UsageError, WorkbookUnreadable
 from ..i18n import pick
+from ..issues import make_issue
+from ..jobs.base import Prepared
+from ..jobs.file import FileSink, FileSource
+from ..jobs.runner import run_job
 from ..pipeline import layout
+from ..tables import Tables
 from . import scope as S
 from .record import core_created, make_record, workbook_id
 
@@ -67,7 +72,6 @@ def split(workbook: str | Path, *, by: str = "owner", output_dir: str | Path, on
     from ..backends.safe_write import check_not_open
     from ..clock import today
     from ..normalize.api import read_workbook
-    from ..refresh import refresh
 
     t0 = time.perf_counter()
     say = progress or (lambda _m: None)
@@ -117,7 +121,8 @@ def split(workbook: str | Path, *, by: str = "owner", output_dir: str | Path, on
             p = parts.pop(sc.key)
             try:
                 write_package(pkg, tmp, replace=p.replace, add=p.add, delete=p.delete)
-                refresh(tmp, output=target, backup=False, as_of=as_of)
+                source = CopySource(tmp, _team_ids(tables, p.rows))
+                run_job(source, FileSink(target, backup=False), as_of=as_of)
             finally:
                 tmp.unlink(missing_ok=True)
             sel = selections[sc.key]
@@ -126,6 +131,41 @@ def split(workbook: str | Path, *, by: str = "owner", output_dir: str | Path, on
                                            p.formulas_to_values))
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _team_ids(tables, rows: dict[str, dict[int, int]]) -> dict[int, str]:
+    """Copy row -> the ID the team workbook gave the project (assigned when its cell is blank)."""
+    info = tables.sheets.get("projects")
+    if info is None:
+        return {}
+    moved = rows.get(info.name, {})
+    p = tables.projects
+    return {moved[r]: pid for r, pid in zip(p["_row"].astype(int).tolist(), p["id"].tolist())
+            if r in moved and isinstance(pid, str)}
+
+
+class CopySource(FileSource):
+    """The scoped package of one copy as a job's source, with one correction before compute: a
+    project whose ID cell is blank gets the ID the team workbook assigned it (not the next free
+    one of the copy), so the copy and the team agree on it."""
+
+    def __init__(self, path: Path, team_ids: dict[int, str]):
+        super().__init__(path)
+        self.team_ids = team_ids
+
+    def prepare(self, tables: Tables, *, as_of: dt.date) -> Prepared:
+        info = tables.sheets.get("projects")
+        p = tables.projects
+        for issue in tables.issues:
+            if issue.code != "id-assigned" or info is None or issue.sheet != info.name:
+                continue
+            team_id = self.team_ids.get(int(issue.row or 0))
+            if team_id and team_id != issue.normalized:
+                p.loc[p["_row"] == issue.row, "id"] = team_id
+                fixed = make_issue("id-assigned", tables.lang, sheet=issue.sheet, cell=issue.cell,
+                                   field="id", value=None, row=issue.row, normalized=team_id)
+                issue.normalized, issue.message = fixed.normalized, fixed.message
+        return Prepared(tables)
 
 
 def _chosen(tables, by: str, only: Sequence[str]) -> list[S.Scope]:
