@@ -157,3 +157,37 @@ def test_a_project_without_an_id_gets_the_same_id_in_its_copy_as_in_the_team(tmp
                 found[pid] = c.scope.key
     owner_of = dict(zip(team.projects["id"], team.projects["owner"]))
     assert found == {pid: owner_of[pid] for pid in assigned}
+
+
+def test_a_note_on_a_data_row_goes_only_to_that_rows_copy(team, tmp_path):
+    """A note (comment) typed on a project's cell travels with the row, renumbered; nobody else's
+    copy holds its text."""
+    import shutil
+
+    from xltrack.backends.file.package import Package, write_package
+
+    book = tmp_path / "notes.xlsx"
+    with Package(team) as pkg:
+        comments = pkg.read("xl/comments1.xml")
+        vml = pkg.read("xl/drawings/vmlDrawing1.vml")
+        t = xltrack.read_workbook(team, as_of=AS_OF)
+        row = int(t.projects["_row"].iloc[9])       # the 10th project
+        pid, owner = t.projects["id"].iloc[9], t.projects["owner"].iloc[9]
+        note = ('<comment ref="B%d" authorId="0"><text><r><t>机密：客户预算只有一半</t></r></text></comment>' % row).encode()
+        comments = comments.replace(b"</commentList>", note + b"</commentList>")
+        shape = re.search(rb"<v:shape\b.*?</v:shape>", vml, re.S).group(0)
+        shape = re.sub(rb"<x:Row>\d+</x:Row>", b"<x:Row>%d</x:Row>" % (row - 1), shape).replace(b"_x0000_s1025", b"_x0000_s1999")
+        vml = vml.replace(b"</xml>", shape + b"</xml>")
+        write_package(pkg, book, replace={"xl/comments1.xml": comments, "xl/drawings/vmlDrawing1.vml": vml})
+    res = xltrack.split(book, output_dir=tmp_path / "copies", as_of=AS_OF)
+    holders = []
+    for c in res.copies:
+        with zipfile.ZipFile(c.path) as z:
+            data = z.read("xl/comments1.xml").decode()
+            if "机密：客户预算只有一半" in data:
+                holders.append(c.scope.key)
+                new_row = dict(zip(*[xltrack.read_workbook(c.path, as_of=AS_OF).projects[k] for k in ("id", "_row")]))[pid]
+                assert f'ref="B{new_row}"' in data
+                assert f"<x:Row>{new_row - 1}</x:Row>" in z.read("xl/drawings/vmlDrawing1.vml").decode()
+    assert holders == [owner]
+    shutil.rmtree(tmp_path / "copies")

@@ -218,3 +218,48 @@ def rebuild_shared_strings(sst: bytes, sheets: dict[str, bytes]) -> tuple[bytes,
     new_sst = (sst[:m.start()] + attrs[:-1] + b' count="%d" uniqueCount="%d">' % (len(kept), len(kept))
                + b"".join(kept) + b"</" + prefix + b"sst>")
     return new_sst, {name: remap_indexes(xml, mapping) for name, xml in sheets.items()}
+
+
+# -- notes (comments) on data rows ----------------------------------------------------------------
+_COMMENT = re.compile(rb'<(?:\w+:)?comment\b[^>]*?\sref="([A-Z]+)(\d+)"[^>]*?(?:/>|>.*?</(?:\w+:)?comment>)', re.S)
+_SHAPE = re.compile(rb"<v:shape\b.*?</v:shape>", re.S)
+_VML_ROW = re.compile(rb"(<x:Row>)(\d+)(</x:Row>)")
+_ANCHOR = re.compile(rb"(<x:Anchor>)([^<]*)(</x:Anchor>)")
+
+
+def filter_comments(xml: bytes, header_row: int, rows: dict[int, int]) -> bytes:
+    """A comments part with the notes of the copy's rows only (renumbered); header notes stay."""
+    def one(m: re.Match) -> bytes:
+        r = int(m.group(2))
+        if r <= header_row:
+            return m.group(0)
+        if r not in rows:
+            return b""
+        return m.group(0).replace(b'ref="' + m.group(1) + m.group(2) + b'"',
+                                  b'ref="' + m.group(1) + b"%d" % rows[r] + b'"', 1)
+    return _COMMENT.sub(one, xml)
+
+
+def filter_vml(xml: bytes, header_row: int, rows: dict[int, int]) -> bytes:
+    """The note shapes of a legacy drawing, likewise (rows in VML count from 0)."""
+    def one(m: re.Match) -> bytes:
+        shape = m.group(0)
+        rm = _VML_ROW.search(shape)
+        if rm is None:
+            return shape
+        r = int(rm.group(2)) + 1
+        if r <= header_row:
+            return shape
+        if r not in rows:
+            return b""
+        delta = rows[r] - r
+        shape = shape.replace(rm.group(0), rm.group(1) + b"%d" % (rows[r] - 1) + rm.group(3), 1)
+
+        def anchor(a: re.Match) -> bytes:
+            nums = [x.strip() for x in a.group(2).split(b",")]
+            if len(nums) == 8:
+                nums[2] = b"%d" % max(0, int(nums[2]) + delta)
+                nums[6] = b"%d" % max(0, int(nums[6]) + delta)
+            return a.group(1) + b", ".join(nums) + a.group(3)
+        return _ANCHOR.sub(anchor, shape, count=1)
+    return _SHAPE.sub(one, xml)

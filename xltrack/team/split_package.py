@@ -34,7 +34,8 @@ from ..backends.file.workbook_parts import (CT_PART, WORKBOOK, Rel, WorkbookInfo
                                             rels_name, rels_xml, resolve)
 from ..backends.file.xmlutil import RT, esc
 from .record import SplitRecord, record_parts
-from .rows import SheetCopy, rebuild_shared_strings, shrink_range, split_rows
+from .rows import (SheetCopy, filter_comments, filter_vml, rebuild_shared_strings, shrink_range,
+                   split_rows)
 
 CUSTOM_XML_PROPS = RT + "customXmlProps"
 
@@ -131,7 +132,11 @@ class Splitter:
             if plan.mode == "rows":
                 got: dict[Hashable, SheetCopy] = split_rows(xml, plan.header_row, plan.key_of_row, keys)
                 tables = self._tables_of(ref.part)
+                notes = self._notes_of(ref.part)
                 for k, c in got.items():
+                    for kind, part in notes:
+                        f = filter_comments if kind == "comments" else filter_vml
+                        per_key_tables[k][part] = f(self.pkg.read(part), plan.header_row, c.rows)
                     per_key_sheets[k][ref.part] = c.xml
                     last = plan.header_row + len(c.rows)
                     for t in tables:
@@ -179,6 +184,10 @@ class Splitter:
             out[k] = CopyParts(replace=replace, delete=delete, add=add, rows=per_key_rows[k],
                                formulas_to_values=formulas[k])
         return out
+
+    def _notes_of(self, part: str) -> list[tuple[str, str]]:
+        return [(r.kind, resolve(part, r.target)) for r in self.rel_parts.get(rels_name(part), [])
+                if r.kind in ("comments", "vmlDrawing")]
 
     def _tables_of(self, part: str) -> list[str]:
         return [resolve(part, r.target) for r in self.rel_parts.get(rels_name(part), []) if r.kind == "table"]
