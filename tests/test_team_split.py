@@ -191,3 +191,17 @@ def test_a_note_on_a_data_row_goes_only_to_that_rows_copy(team, tmp_path):
                 assert f"<x:Row>{new_row - 1}</x:Row>" in z.read("xl/drawings/vmlDrawing1.vml").decode()
     assert holders == [owner]
     shutil.rmtree(tmp_path / "copies")
+
+
+def test_each_copy_is_made_through_the_job_runner(team, tmp_path, monkeypatch):
+    import xltrack.jobs.runner as runner_mod
+
+    calls = []
+    real = runner_mod.run_job
+
+    def spy(source, sink, **kw):
+        calls.append((type(source).__name__, type(sink).__name__))
+        return real(source, sink, **kw)
+    monkeypatch.setattr(runner_mod, "run_job", spy)
+    xltrack.split(team, by="team", output_dir=tmp_path, as_of=AS_OF)
+    assert calls == [("CopySource", "FileSink")] * 4

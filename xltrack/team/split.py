@@ -21,7 +21,6 @@ from ..i18n import pick
 from ..issues import make_issue
 from ..jobs.base import Prepared
 from ..jobs.file import FileSink, FileSource
-from ..jobs.runner import run_job
 from ..pipeline import layout
 from ..tables import Tables
 from . import scope as S
@@ -71,6 +70,7 @@ def split(workbook: str | Path, *, by: str = "owner", output_dir: str | Path, on
     from ..backends.file.package import Package, write_package
     from ..backends.safe_write import check_not_open
     from ..clock import today
+    from ..jobs.runner import run_job
     from ..normalize.api import read_workbook
 
     t0 = time.perf_counter()
