@@ -10,7 +10,6 @@ import pytest
 
 import xltrack
 from xltrack.refresh import refresh
-from xltrack.cli import main as cli_main  # noqa: F401  (the CLI module loads)
 from xltrack.team import scope as S
 from xltrack.team.record import find_record
 
