@@ -204,3 +204,18 @@ def test_each_copy_is_made_through_the_job_runner(team, tmp_path, monkeypatch):
     monkeypatch.setattr(runner_mod, "run_job", spy)
     xltrack.split(team, by="team", output_dir=tmp_path, as_of=AS_OF)
     assert calls == [("CopySource", "FileSink")] * 4
+
+
+def test_an_xlsm_copy_keeps_the_macro_and_the_buttons(tmp_path):
+    book = xltrack.init(tmp_path / "team.xlsm", demo=True, macro=True, as_of=AS_OF)
+    [copy] = xltrack.split(book, output_dir=tmp_path / "copies", only=["朱明"], as_of=AS_OF).copies
+    assert copy.path.suffix == ".xlsm"
+    with zipfile.ZipFile(book) as z:
+        team_parts = {n: z.read(n) for n in z.namelist()}
+    with zipfile.ZipFile(copy.path) as z:
+        names = set(z.namelist())
+        assert z.read("xl/vbaProject.bin") == team_parts["xl/vbaProject.bin"]
+        assert b"macroEnabled" in z.read("[Content_Types].xml")
+        assert 'name="xlwings.conf"' in z.read("xl/workbook.xml").decode()
+    assert set(team_parts) - names == set()       # every part of the macro workbook is there
+    assert problems(copy.path) == []
