@@ -112,13 +112,13 @@ def split(workbook: str | Path, *, by: str = "owner", output_dir: str | Path, on
                                        scope=sc.key, as_of=as_of, taken=taken) for sc in scopes}
         splitter = _splitter(pkg, tables, by)
         title = pick(lang, "{t}销售项目跟踪", "{t} pipeline", t=(tables.pipeline.team or src.stem) + " ")
-        parts = splitter.copies(keys, title=title.strip(), labels=labels, records=records)
         result = SplitResult(source=src, by=by, lang=lang)
-        for sc in scopes:
+        by_key = {sc.key: sc for sc in scopes}
+        for key, p in splitter.copies(keys, title=title.strip(), labels=labels, records=records):
+            sc = by_key[key]
             target = targets[sc.key]
             say(labels[sc.key])
             tmp = out_dir / f".~split-{target.stem}.tmp{src.suffix}"
-            p = parts.pop(sc.key)
             try:
                 write_package(pkg, tmp, replace=p.replace, add=p.add, delete=p.delete)
                 source = CopySource(tmp, _team_ids(tables, p.rows))

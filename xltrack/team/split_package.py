@@ -27,7 +27,7 @@ import datetime as dt
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Hashable
+from typing import Hashable, Iterator
 
 from ..backends.file.package import Package
 from ..backends.file.workbook_parts import (CT_PART, WORKBOOK, Rel, WorkbookInfo, free_rid, parse_rels,
@@ -120,7 +120,9 @@ class Splitter:
 
     # -- the copies -----------------------------------------------------------------------
     def copies(self, keys: list[Hashable], *, title: str, labels: dict[Hashable, str],
-               records: dict[Hashable, SplitRecord] | None = None) -> dict[Hashable, CopyParts]:
+               records: dict[Hashable, SplitRecord] | None = None) -> Iterator[tuple[Hashable, CopyParts]]:
+        """Each key's package parts, one key at a time (the big sheets are read and cut once,
+        for all keys; each copy's parts are built when it is its turn, and then let go)."""
         per_key_sheets: dict[Hashable, dict[str, bytes]] = {k: {} for k in keys}
         per_key_rows: dict[Hashable, dict[str, dict[int, int]]] = {k: {} for k in keys}
         dropped_rids: dict[Hashable, dict[str, set[str]]] = {k: {} for k in keys}
@@ -152,7 +154,6 @@ class Splitter:
                 for k in keys:
                     per_key_sheets[k][ref.part] = xml
         shared = self._shared_parts(title)
-        out: dict[Hashable, CopyParts] = {}
         for k in keys:
             replace = dict(shared)
             replace.update(per_key_tables[k])
@@ -181,9 +182,10 @@ class Splitter:
                 if not self.pkg.has(name):
                     add[name] = replace.pop(name)
             replace[CT_PART] = _content_types(self.pkg.read(CT_PART), self.pkg, delete, add)
-            out[k] = CopyParts(replace=replace, delete=delete, add=add, rows=per_key_rows[k],
+            yield k, CopyParts(replace=replace, delete=delete, add=add, rows=per_key_rows.pop(k),
                                formulas_to_values=formulas[k])
-        return out
+            per_key_sheets.pop(k, None)
+            per_key_tables.pop(k, None)
 
     def _notes_of(self, part: str) -> list[tuple[str, str]]:
         return [(r.kind, resolve(part, r.target)) for r in self.rel_parts.get(rels_name(part), [])
