@@ -57,4 +57,5 @@ def run_uno_script(script: str, *args: str, timeout: int = 240) -> subprocess.Co
         if os.environ.get("CI"):
             pytest.fail("python3-uno is not installed; .ci/run must install it")
         pytest.skip("python3-uno is not installed")
-    return subprocess.run([py, "-c", script, *args], capture_output=True, text=True, timeout=timeout)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}   # uno_office for the scripts
+    return subprocess.run([py, "-c", script, *args], capture_output=True, text=True, timeout=timeout, env=env)

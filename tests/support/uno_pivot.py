@@ -3,26 +3,12 @@
 
 Usage: uno_pivot.py SRC DST. Used by tests/test_refresh.py through support.libreoffice.run_uno_script.
 """
-import sys, os, subprocess, time, uno, tempfile
-from com.sun.star.beans import PropertyValue
+import sys
+from uno_office import load, save_xlsx, start, stop   # imports uno first
 from com.sun.star.table import CellAddress, CellRangeAddress
 src, dst = sys.argv[1], sys.argv[2]
-prof = tempfile.mkdtemp(prefix="lo-uno-")
-port = 2000 + os.getpid() % 5000
-proc = subprocess.Popen(["soffice", f"-env:UserInstallation=file://{prof}", "--headless", "--norestore",
-                         f"--accept=socket,host=127.0.0.1,port={port};urp;"])
-local = uno.getComponentContext()
-resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-for _ in range(120):
-    try:
-        ctx = resolver.resolve(f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
-        break
-    except Exception:
-        time.sleep(0.5)
-desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-def pv(n, v):
-    p = PropertyValue(); p.Name = n; p.Value = v; return p
-doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0, (pv("Hidden", True),))
+desktop, proc = start()
+doc = load(desktop, src)
 sheets = doc.Sheets
 proj = sheets.getByIndex(0)
 sheets.insertNewByName("Pivot", sheets.Count)
@@ -38,11 +24,6 @@ f = fields.getByIndex(6); f.Orientation = ROW      # stage
 d = fields.getByIndex(7); d.Orientation = DATA; d.Function = SUM   # amount
 addr = CellAddress(); addr.Sheet = sheets.Count - 1; addr.Column = 0; addr.Row = 0
 tables.insertNewByName("StagePivot", addr, desc)
-doc.storeToURL(uno.systemPathToFileUrl(dst), (pv("FilterName", "Calc MS Excel 2007 XML"),))
-doc.close(True)
-try:
-    desktop.terminate()
-except Exception:
-    pass
-proc.wait(timeout=60)
+save_xlsx(doc, dst)
+stop(desktop, proc)
 print("ok")
