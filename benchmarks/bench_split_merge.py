@@ -14,7 +14,7 @@ The median of ``--runs`` runs is printed with the 1-minute load average before a
 machine is shared: other processes change the figures).
 
 Usage: ``python3 benchmarks/bench_split_merge.py [--projects 50000] [--owners 20] [--runs 3]
-[--keep DIR]``.
+[--keep DIR [--reuse]]``.
 """
 from __future__ import annotations
 
@@ -95,15 +95,17 @@ def main() -> None:
     ap.add_argument("--owners", type=int, default=20)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", type=Path, default=None, help="keep the files in this folder")
+    ap.add_argument("--reuse", action="store_true", help="reuse team.xlsx already in the --keep folder")
     a = ap.parse_args()
     work = a.keep or Path(tempfile.mkdtemp(prefix="bench-split-"))
     work.mkdir(parents=True, exist_ok=True)
     team = work / "team.xlsx"
     exe = [sys.executable, "-c", "from xltrack.cli import main; main()"]
-    print(f"building {a.projects:,} projects for {a.owners} owners …", flush=True)
-    t = time.perf_counter()
-    build_team(team, a.projects, a.owners)
-    print(f"  built and refreshed in {time.perf_counter() - t:.1f} s ({team.stat().st_size / 2**20:.1f} MiB)")
+    if not (a.reuse and team.is_file()):
+        print(f"building {a.projects:,} projects for {a.owners} owners …", flush=True)
+        t = time.perf_counter()
+        build_team(team, a.projects, a.owners)
+        print(f"  built and refreshed in {time.perf_counter() - t:.1f} s ({team.stat().st_size / 2**20:.1f} MiB)")
     load0 = os.getloadavg()[0]
     splits, merges = [], []
     for run in range(a.runs):

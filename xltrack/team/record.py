@@ -62,9 +62,26 @@ def fields_of(tables: Tables, sheet: str) -> list[str]:
     return [c for c in frame.columns if c != "_row"]
 
 
+def _column_prints(values: list[Any]) -> list[str]:
+    """Fingerprints of a column, each distinct value hashed once (stages, owners, dates repeat)."""
+    memo: dict[tuple[type, Any], str] = {}
+    out = []
+    for v in values:
+        try:
+            key = (type(v), v)
+            fp = memo.get(key)
+            if fp is None:
+                fp = memo[key] = fingerprint(v)
+        except TypeError:          # an unhashable value
+            fp = fingerprint(v)
+        out.append(fp)
+    return out
+
+
 def row_prints(frame: pd.DataFrame, fields: list[str]) -> list[list[str]]:
-    cols = [frame[f].tolist() if f in frame.columns else [None] * len(frame) for f in fields]
-    return [[fingerprint(v) for v in vals] for vals in zip(*cols)] if cols else [[] for _ in range(len(frame))]
+    cols = [_column_prints(frame[f].tolist()) if f in frame.columns else [fingerprint(None)] * len(frame)
+            for f in fields]
+    return [list(vals) for vals in zip(*cols)] if cols else [[] for _ in range(len(frame))]
 
 
 def workbook_id(created: str | None, team: str, name: str) -> str:

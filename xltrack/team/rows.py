@@ -51,8 +51,8 @@ class SheetCopy:
 
 def _renumber(row: bytes, old: int, new: int) -> tuple[bytes, int]:
     row = re.sub(rb'^(<(?:\w+:)?row\b[^>]*?\sr=")\d+(")', lambda m: m.group(1) + b"%d" % new + m.group(2), row, count=1)
-    if old != new:
-        row = _CELL_REF.sub(lambda m: m.group(1) + m.group(2) + b"%d" % new + m.group(4), row)
+    if old != new:   # a replacement template, no Python call per cell
+        row = _CELL_REF.sub(b"\\g<1>\\g<2>%d\\g<4>" % new, row)
     n = 0
     if b"<f" in row or b":f" in row:
         row, n = _FORMULA.subn(b"", row)
@@ -194,13 +194,23 @@ def remap_indexes(xml: bytes, mapping: dict[int, int]) -> bytes:
     return _S_CELL.sub(lambda m: m.group(1) + b"%d" % mapping[int(m.group(2))] + m.group(3), xml)
 
 
-def rebuild_shared_strings(sst: bytes, sheets: dict[str, bytes]) -> tuple[bytes, dict[str, bytes]]:
+def shared_string_items(sst: bytes) -> list[bytes]:
+    """The ``<si>`` items of a shared-strings part (parse once, rebuild for many copies)."""
+    m = _SST_OPEN.search(sst)
+    if m is None:
+        raise ValueError("not a shared-strings part")
+    return [] if m.group(2) else _SI.findall(sst, m.end(), sst.rindex(b"</" + m.group(1) + b"sst>"))
+
+
+def rebuild_shared_strings(sst: bytes, sheets: dict[str, bytes], items: list[bytes] | None = None
+                           ) -> tuple[bytes, dict[str, bytes]]:
     """The shared-strings part holding only the strings ``sheets`` use, and the sheets with
     their indexes renumbered to it (in first-use order of the old indexes)."""
     m = _SST_OPEN.search(sst)
     if m is None:
         raise ValueError("not a shared-strings part")
-    items = [] if m.group(2) else _SI.findall(sst, m.end(), sst.rindex(b"</" + m.group(1) + b"sst>"))
+    if items is None:
+        items = shared_string_items(sst)
     used: set[int] = set()
     for xml in sheets.values():
         used |= used_indexes(xml)

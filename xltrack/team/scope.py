@@ -189,12 +189,22 @@ class Selection:
 
 
 def select(tables: Tables, scope: Scope) -> Selection:
-    by_id = _key_by_id(tables, scope.by)
-    pm = project_keys(tables, scope.by) == scope.key
-    am = activity_keys(tables, scope.by, by_id) == scope.key
-    paym = payment_keys(tables, scope.by, by_id) == scope.key
-    ids = frozenset(v for v in tables.projects.loc[pm, "id"].tolist() if isinstance(v, str))
-    return Selection(scope, pm.astype(bool), am.astype(bool), paym.astype(bool), ids)
+    return select_all(tables, [scope])[scope.key]
+
+
+def select_all(tables: Tables, scopes: list[Scope]) -> dict[str, Selection]:
+    """:func:`select` for several scopes of one kind, the row keys computed once."""
+    if not scopes:
+        return {}
+    by = scopes[0].by
+    by_id = _key_by_id(tables, by)
+    keys = (project_keys(tables, by), activity_keys(tables, by, by_id), payment_keys(tables, by, by_id))
+    out = {}
+    for sc in scopes:
+        pm, am, paym = (k == sc.key for k in keys)
+        ids = frozenset(v for v in tables.projects.loc[pm, "id"].tolist() if isinstance(v, str))
+        out[sc.key] = Selection(sc, pm.astype(bool), am.astype(bool), paym.astype(bool), ids)
+    return out
 
 
 def history_rows(rows: list[list[Any]], ids: Iterable[str]) -> list[list[Any]]:

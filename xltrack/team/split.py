@@ -107,7 +107,7 @@ def split(workbook: str | Path, *, by: str = "owner", output_dir: str | Path, on
         created = core_created(pkg.read("docProps/core.xml") if pkg.has("docProps/core.xml") else None)
         ident = {"id": workbook_id(created, tables.pipeline.team, src.name), "name": src.name}
         taken = dt.datetime.now(dt.timezone.utc)
-        selections = {sc.key: S.select(tables, sc) for sc in scopes}
+        selections = S.select_all(tables, scopes)
         records = {sc.key: make_record(S.filter_tables(tables, selections[sc.key]), workbook=ident, by=by,
                                        scope=sc.key, as_of=as_of, taken=taken) for sc in scopes}
         splitter = _splitter(pkg, tables, by)

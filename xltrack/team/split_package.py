@@ -34,8 +34,8 @@ from ..backends.file.workbook_parts import (CT_PART, WORKBOOK, Rel, WorkbookInfo
                                             rels_name, rels_xml, resolve)
 from ..backends.file.xmlutil import RT, esc
 from .record import SplitRecord, record_parts
-from .rows import (SheetCopy, filter_comments, filter_vml, rebuild_shared_strings, shrink_range,
-                   split_rows)
+from .rows import (SheetCopy, filter_comments, filter_vml, rebuild_shared_strings, shared_string_items,
+                   shrink_range, split_rows)
 
 CUSTOM_XML_PROPS = RT + "customXmlProps"
 
@@ -154,13 +154,15 @@ class Splitter:
                 for k in keys:
                     per_key_sheets[k][ref.part] = xml
         shared = self._shared_parts(title)
+        sst_part = self._sst_part()
+        sst = self.pkg.read(sst_part) if sst_part else None
+        sst_items = shared_string_items(sst) if sst is not None else None
         for k in keys:
             replace = dict(shared)
             replace.update(per_key_tables[k])
             sheets = per_key_sheets[k]
-            sst_part = self._sst_part()
-            if sst_part:
-                replace[sst_part], sheets = rebuild_shared_strings(self.pkg.read(sst_part), sheets)
+            if sst is not None:
+                replace[sst_part], sheets = rebuild_shared_strings(sst, sheets, sst_items)
             for part, xml in sheets.items():
                 replace[part] = _drop_ext_of(xml, self._dropped_sheet_rids(part) | dropped_rids[k].get(part, set()))
             for rp, rels in self.rel_parts.items():
