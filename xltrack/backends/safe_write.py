@@ -17,16 +17,24 @@
   job runner's file sink calls it on the backup it just took (so the backup is the version that
   was read) and again immediately before ``os.replace`` (``atomic_output(before_replace=…)``).
 * **Atomic replace** — the new file is written to a temporary file in the same folder, flushed to
-  disk, given the original's permission bits, then ``os.replace``-d over the workbook. A process
-  killed at any moment leaves either the old or the new workbook, never a half-written one; a
-  stray temporary file is named ``.~xltrack-*.tmp`` and removed by the next run.
+  disk, given the original's permission bits and (where the OS allows) its owner and group, then
+  ``os.replace``-d over the workbook. A process killed at any moment leaves either the old or the
+  new workbook, never a half-written one; a stray temporary file is named ``.~xltrack-*.tmp`` and
+  removed by the next run.
+* **The file system** — a workbook without any write bit (``chmod 0444``, Windows "read-only") is
+  refused (:class:`OutputError`, exit 5), never replaced; a symbolic link is followed (its target
+  is replaced, the link stays); a full disk or quota while writing the new file or the backup is
+  exit 5 with the workbook untouched and no partial backup kept; names too long for the file
+  system get a shortened backup name instead of a crash.
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -103,7 +111,15 @@ def lock_files(path: Path) -> list[Path]:
     names = {f"~${path.name}", f".~lock.{path.name}#"}
     if len(path.stem) > 2:
         names.add(f"~${path.name[2:]}")
-    return [path.parent / n for n in sorted(names) if (path.parent / n).exists()]
+    return [path.parent / n for n in sorted(names) if _exists(path.parent / n)]
+
+
+def _exists(p: Path) -> bool:
+    """Like ``Path.exists`` but a name too long for the file system simply does not exist."""
+    try:
+        return p.exists()
+    except OSError:
+        return False
 
 
 def check_not_open(path: Path, lang: str = "zh") -> None:
@@ -170,32 +186,56 @@ def exclusive_lock(path: Path, lang: str = "zh") -> Iterator[None]:
         os.close(fd)
 
 
-def make_backup(path: Path, keep: int = 5, *, now: dt.datetime | None = None) -> Path | None:
-    """Keep a copy of ``path`` in ``.xltrack-backups/``; prune to the newest ``keep``."""
+def _backup_stem(path: Path) -> str:
+    """The stem backups of ``path`` are named after; a name that would not fit the file system's
+    255 bytes once stamped is cut and given a hash of the whole stem (still unique per workbook)."""
+    stem = path.stem
+    if len(f"{stem}.20261231-235959-99{path.suffix}".encode()) <= 255:
+        return stem
+    cut = stem.encode()[:180].decode("utf-8", "ignore")
+    return f"{cut}~{hashlib.sha1(stem.encode()).hexdigest()[:10]}"
+
+
+def make_backup(path: Path, keep: int = 5, *, now: dt.datetime | None = None, lang: str = "zh") -> Path | None:
+    """Keep a copy of ``path`` in ``.xltrack-backups/``; prune to the newest ``keep``.
+
+    The copy is written under a temporary name and renamed when complete: a copy cut short (a
+    full disk) is removed and raises :class:`OutputError`, never left to count as a backup."""
     if keep <= 0:
         return None
     path = Path(path)
     folder = path.parent / BACKUP_DIR
-    folder.mkdir(exist_ok=True)
+    stem = _backup_stem(path)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    dest = folder / f"{path.stem}.{stamp}{path.suffix}"
+    dest = folder / f"{stem}.{stamp}{path.suffix}"
     n = 1
     while dest.exists():
         n += 1
-        dest = folder / f"{path.stem}.{stamp}-{n}{path.suffix}"
-    shutil.copy2(path, dest)
+        dest = folder / f"{stem}.{stamp}-{n}{path.suffix}"
+    part = folder / f"{TMP_PREFIX}backup-{os.getpid()}.tmp"
+    try:
+        folder.mkdir(exist_ok=True)
+        shutil.copy2(path, part)
+        os.replace(part, dest)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            part.unlink()
+        raise OutputError(pick(lang, "无法在 {d} 中保存备份（{e}），工作簿未被修改。",
+                               "Cannot keep a backup in {d} ({e}); the workbook was not changed.",
+                               d=folder, e=e.strerror or e)) from e
     prune_backups(path, keep)
     return dest
 
 
 def backups_of(path: Path) -> list[Path]:
-    """This workbook's backups, oldest first."""
+    """This workbook's backups, oldest first: exactly ``<stem>.<YYYYmmdd-HHMMSS>[-n]<suffix>``, so
+    the backups of ``pipeline.20261201.xlsx`` are never taken for those of ``pipeline.xlsx``."""
     path = Path(path)
     folder = path.parent / BACKUP_DIR
     if not folder.is_dir():
         return []
-    found = [p for p in folder.glob(f"{path.stem}.*{path.suffix}")
-             if p.name[len(path.stem) + 1:][:8].isdigit()]
+    own = re.compile(re.escape(_backup_stem(path)) + r"\.\d{8}-\d{6}(?:-\d+)?" + re.escape(path.suffix))
+    found = [p for p in folder.iterdir() if own.fullmatch(p.name)]
     return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
 
@@ -209,10 +249,44 @@ def prune_backups(path: Path, keep: int) -> None:
 def clean_stale_temps(folder: Path) -> None:
     """Remove temporary files left by a refresh that was killed (older than a minute)."""
     cutoff = dt.datetime.now().timestamp() - 60
-    for p in Path(folder).glob(TMP_PREFIX + "*.tmp"):
+    for p in [*Path(folder).glob(TMP_PREFIX + "*.tmp"), *(Path(folder) / BACKUP_DIR).glob(TMP_PREFIX + "*.tmp")]:
         with contextlib.suppress(OSError):
             if p.stat().st_mtime < cutoff:
                 p.unlink()
+
+
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO}
+
+
+def real_target(target: Path) -> Path:
+    """A symbolic link is followed: its target file is the one replaced, the link stays a link."""
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
+def check_writable(target: Path, lang: str = "zh") -> None:
+    """Refuse to replace a file marked read-only (no write bit): someone protected it. Checked on
+    the mode bits, not ``os.access``, so it holds for root (and a nightly job run as root) too."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return
+    if not mode & 0o222:
+        raise OutputError(pick(lang, "{p} 是只读文件，xltrack 不会替换它；如需刷新请先取消只读。",
+                               "{p} is read-only; xltrack does not replace it. Make it writable to refresh it.",
+                               p=target.name))
+
+
+def _keep_owner(tmp: Path, st: os.stat_result) -> None:
+    """The new file gets the old one's owner and group where the OS allows (root, or the group
+    of a member); otherwise it belongs to whoever ran xltrack, as any save would."""
+    if not hasattr(os, "chown"):
+        return
+    for uid in (st.st_uid, -1):
+        try:
+            os.chown(tmp, uid, st.st_gid)
+            return
+        except OSError:
+            continue
 
 
 @contextlib.contextmanager
@@ -224,8 +298,9 @@ def atomic_output(target: Path, lang: str = "zh", *,
     file is still the version that was read); if it raises, nothing is replaced. On any exception
     the temporary file is removed and ``target`` is untouched.
     """
-    target = Path(target)
+    target = real_target(Path(target))
     folder = target.parent
+    check_writable(target, lang)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".tmp", dir=folder)
     except OSError as e:
@@ -234,12 +309,21 @@ def atomic_output(target: Path, lang: str = "zh", *,
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        yield tmp
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
+        try:
+            yield tmp
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
+        except OSError as e:
+            if e.errno not in _NO_ROOM:
+                raise
+            raise OutputError(pick(lang, "无法写入 {p}：{e}；工作簿未被修改。",
+                                   "Cannot write {p}: {e}; the workbook was not changed.",
+                                   p=target, e=e.strerror or e)) from e
         if target.exists():
+            st = target.stat()
             with contextlib.suppress(OSError):
-                os.chmod(tmp, target.stat().st_mode & 0o7777)
+                os.chmod(tmp, st.st_mode & 0o7777)
+            _keep_owner(tmp, st)
         else:
             with contextlib.suppress(OSError):
                 umask = os.umask(0)

@@ -94,7 +94,7 @@ class FileSink:
         with atomic_output(target, lang=lang, before_replace=still_the_version_read) as tmp:
             apply_plan(source.path, plan, tmp, level=self.level, lang=lang)
             if self.backup and target.exists():
-                kept = make_backup(target, self.keep_backups)
+                kept = make_backup(target, self.keep_backups, lang=lang)
                 if in_place and kept is not None and not source.fingerprint.matches(kept):
                     kept.unlink()           # a backup of someone else's save is not ours to keep
                     raise changed_meanwhile(target, lang)

@@ -42,7 +42,10 @@ from typing import Any, Iterator, Mapping
 import python_calamine
 
 from ..errors import WorkbookUnreadable
+from lxml import etree
+
 from .errcells import error_cells, has_error_cells, sheet_parts
+from .guard import check_sheet
 from .sniff import sniff
 
 
@@ -69,7 +72,9 @@ class RawBook:
         self.path = sniff(path)
         try:
             self._wb = python_calamine.CalamineWorkbook.from_path(str(self.path))
-        except Exception as e:  # calamine raises its own types for broken parts
+        except BaseException as e:  # calamine raises its own types (and panics) for broken parts
+            if not _is_reader_failure(e):
+                raise
             raise WorkbookUnreadable(
                 f"{self.path.name} could not be read as an .xlsx workbook ({type(e).__name__}: {e}).")
         self.sheet_names: list[str] = list(self._wb.sheet_names)
@@ -91,14 +96,30 @@ class RawBook:
         except (KeyError, zipfile.BadZipFile, ValueError):
             return {}
 
+    def _guard(self, name: str) -> None:
+        """The sheet's inflated size and cell area within :mod:`.guard`'s limits, before calamine
+        (which allocates the whole grid from A1 to the farthest cell) sees it."""
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                parts = self._parts if self._parts is not None else sheet_parts(zf)
+                self._parts = parts
+                if parts.get(name) in zf.NameToInfo:
+                    check_sheet(self.path, zf, parts[name], name)
+        except (KeyError, zipfile.BadZipFile, ValueError, etree.XMLSyntaxError) as e:
+            raise WorkbookUnreadable(f"{self.path.name}: sheet {name!r} could not be read ({e}).") from e
+
     def _values(self, name: str,
                 wb: "python_calamine.CalamineWorkbook | None" = None) -> list[list[Any]]:
         """Rows as calamine gives them ("" for empty cells and for error cells)."""
+        self._guard(name)
         try:
             sheet = (wb or self._wb).get_sheet_by_name(name)
-        except Exception as e:
-            raise WorkbookUnreadable(f"{self.path.name}: sheet {name!r} could not be read ({e}).")
-        return sheet.to_python(skip_empty_area=False) if sheet.start is not None else []
+            return sheet.to_python(skip_empty_area=False) if sheet.start is not None else []
+        except BaseException as e:   # calamine's Rust panics arrive as pyo3's PanicException
+            if not _is_reader_failure(e):
+                raise
+            raise WorkbookUnreadable(f"{self.path.name}: sheet {name!r} could not be read "
+                                     f"({type(e).__name__}: {str(e)[:200]}).") from None
 
     def _values_own(self, name: str) -> list[list[Any]]:
         # One CalamineWorkbook per thread (the object is not shared across threads), opened once
@@ -162,6 +183,12 @@ class RawBook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _is_reader_failure(e: BaseException) -> bool:
+    """An exception from the reader itself: any Exception, or a Rust panic (pyo3's
+    ``PanicException`` derives from BaseException); never Ctrl+C or exit."""
+    return isinstance(e, Exception) or type(e).__name__ == "PanicException"
 
 
 def clean_grid(rows: list[list[Any]]) -> list[list[Any]]:

@@ -3,14 +3,17 @@
 Sniffing by content, not by extension: people rename files. What we recognise and refuse:
 a missing file, a directory, an empty file, a CSV/text file, an OLE compound file (an encrypted
 .xlsx/.xlsm — its ``EncryptedPackage`` stream — or a legacy .xls), a zip that is an .xlsb, an
-.ods or something else, and a Strict OOXML workbook (its namespaces differ from transitional).
+.ods or something else, a Strict OOXML workbook (its namespaces differ from transitional), a pipe
+or device, and a package beyond the limits of :mod:`.guard` (zip bombs, duplicate members, DTDs…).
 """
 from __future__ import annotations
 
+import stat
 import zipfile
 from pathlib import Path
 
 from ..errors import WorkbookUnreadable
+from .guard import check_package
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -41,6 +44,7 @@ def _sniff_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             if "xl/workbook.xml" in names:
+                check_package(path, zf)
                 head = zf.open("xl/workbook.xml").read(4096)
                 if STRICT_NS in head:
                     raise _refuse(path, "a Strict Open XML workbook",
@@ -81,6 +85,8 @@ def sniff(path: str | Path) -> Path:
         raise WorkbookUnreadable(f"{p} does not exist, expected {EXPECTED}.")
     if p.is_dir():
         raise WorkbookUnreadable(f"{p} is a folder, expected {EXPECTED}.")
+    if not stat.S_ISREG(p.stat().st_mode):     # opening a FIFO would wait for a writer forever
+        raise WorkbookUnreadable(f"{p} is not a regular file (a pipe, socket or device), expected {EXPECTED}.")
     with open(p, "rb") as f:
         head = f.read(65536)
     if not head:

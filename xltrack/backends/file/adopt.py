@@ -137,5 +137,5 @@ def adopt(existing: str | Path, *, lang: str = "zh", output: str | Path | None =
             with atomic_output(target, lang) as out:
                 adopt_into(existing, std, out, lang=lang)
                 if backup and target.exists():
-                    make_backup(target, keep_backups)
+                    make_backup(target, keep_backups, lang=lang)
     return target

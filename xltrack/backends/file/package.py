@@ -25,6 +25,7 @@ from typing import BinaryIO, Union
 
 from ...errors import WorkbookUnreadable
 from ...i18n import pick
+from ...read.guard import check_package
 
 STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 _LOCAL = struct.Struct("<4sHHHHHLLLHH")
@@ -65,12 +66,17 @@ class Package:
         self.path = Path(path)
         self.lang = lang
         if not self.path.is_file():
-            raise unreadable(self.path, "文件不存在", "the file does not exist", lang)
+            raise unreadable(self.path, "文件不存在或不是普通文件", "the file does not exist or is not a regular file", lang)
         try:
             self._zf = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, OSError) as e:
             raise unreadable(self.path, "不是 .xlsx/.xlsm 文件（可能已加密或是 .xls）",
                              "not an .xlsx/.xlsm file (encrypted, or an old .xls?)", lang) from e
+        try:
+            check_package(self.path, self._zf)
+        except WorkbookUnreadable:
+            self._zf.close()
+            raise
         self.infos = self._zf.infolist()
         self._by_name = {i.filename: i for i in self.infos}
         self._check_supported()
