@@ -29,7 +29,7 @@ ADDING_SHEETS = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Type
 
 def _adopt_then_refresh(src: Path, tmp: Path) -> tuple[Path, Path]:
     book = tmp / src.name
-    shutil.copy(src, book)
+    shutil.copyfile(src, book)   # the shared fixture is read-only (0444); a copy to work on is not
     adopt(book, backup=False)
     adopted = tmp / ("adopted" + src.suffix)
     shutil.copy(book, adopted)

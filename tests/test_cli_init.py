@@ -164,7 +164,7 @@ def test_init_into_adds_the_sheets_and_keeps_every_other_part(tmp_path, capsys, 
     import zipfile
 
     book = tmp_path / "crm.xlsx"
-    shutil.copy(shared_fixtures / "excel-authored-dashboard.xlsx", book)
+    shutil.copyfile(shared_fixtures / "excel-authored-dashboard.xlsx", book)   # the fixture is read-only
     with zipfile.ZipFile(book) as z:
         before = {n: z.read(n) for n in z.namelist()}
     # the fixture has its own sheet called "Dashboard": the English sheets would overwrite it

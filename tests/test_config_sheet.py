@@ -201,6 +201,8 @@ def test_manager_adds_a_stage_and_an_owner():
 
 
 # -- property: any reasonable pipeline survives the grid ---------------------------------------
+from xltrack.pipeline.config_read import _norm  # noqa: E402
+
 _name = st.text(alphabet=st.sampled_from(list("阶段商务方案客户成交输单ABCxyz 12")), min_size=1, max_size=6) \
     .map(str.strip).filter(bool)
 _days = st.one_of(st.none(), st.integers(1, 400))
@@ -211,11 +213,18 @@ def pipelines(draw):
     n = draw(st.integers(1, 6))
     names = draw(st.lists(_name, min_size=n, max_size=n, unique=True))
     stages = []
+    # an alias names one stage only: never another stage's name or another stage's alias
+    names_of = [{_norm(x), _norm(x + "E"), _norm(f"s{i}")} for i, x in enumerate(names)]
+    given: set[str] = set()
     for i, name in enumerate(names):
         y, r = draw(_days), draw(_days)
         if y and r and y > r:
             y, r = r, y
-        stages.append(Stage(key=f"s{i}", zh=name, en=name + "E", aliases=draw(st.lists(_name, max_size=3, unique=True)),
+        others = set().union(*(ns for j, ns in enumerate(names_of) if j != i))
+        aliases = [a for a in draw(st.lists(_name, max_size=3, unique=True))
+                   if _norm(a) not in others | given]
+        given |= {_norm(a) for a in aliases}
+        stages.append(Stage(key=f"s{i}", zh=name, en=name + "E", aliases=aliases,
                             order=i + 1, kind="open" if i == 0 else draw(st.sampled_from(["open", "won", "lost", "hold"])),
                             probability=draw(st.integers(0, 100)) / 100, idle_yellow=y, idle_red=r,
                             required=draw(st.lists(st.sampled_from(["customer", "amount", "next_step", "决策链"]),

@@ -217,7 +217,7 @@ def test_rows_beyond_5001_get_validation_and_colours(tmp_path):
 
 def test_excel_authored_workbook_keeps_every_non_owned_part(shared_fixtures, tmp_path):
     book = tmp_path / "team.xlsx"
-    shutil.copy(shared_fixtures / "excel-authored-dashboard.xlsx", book)
+    shutil.copyfile(shared_fixtures / "excel-authored-dashboard.xlsx", book)   # the fixture is read-only
     run("init", str(book), "--into")
     adopted = tmp_path / "adopted.xlsx"
     shutil.copy(book, adopted)

@@ -230,3 +230,17 @@ def every_row(src: Path, dst: Path, sheet: str, col: str, last: int, start: int)
                     for r in range(start, last + 1))
     at = data.index(b"</sheetData>")
     return rewrite(src, dst, {part: data[:at] + rows + data[at:]}, level=6)
+
+
+def set_text_cells(src: Path, dst: Path, sheet: str, cells: dict[str, bytes]) -> Path:
+    """Cells of ``sheet`` replaced by inline strings whose ``<t>`` content is given raw (so XML
+    escapes such as ``_x0001_`` and character references reach the reader as a producer wrote them)."""
+    import re
+    part = sheet_part(src, sheet)
+    data = dict(members_by_name(src))[part]
+    for ref, raw in cells.items():
+        new = b'<c r="%s" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (ref.encode(), raw)
+        data, n = re.subn(rb'<c r="' + ref.encode() + rb'"(?:[^>]*/>|[^>]*>.*?</c>)', lambda _m: new, data, count=1, flags=re.S)
+        if not n:
+            raise ValueError(f"no cell {ref} on {sheet}")
+    return rewrite(src, dst, {part: data})

@@ -61,8 +61,10 @@ def _owners(rng: random.Random, lang: str) -> list[Owner]:
             names.append(name)
     english = rng.sample(N.ENGLISH, n)
     out = []
+    shared = {n[0] for n in names if sum(m[0] == n[0] for m in names) > 1}
     for i, name in enumerate(names):
-        aliases = [english[i]] + (["小" + name[0]] if i % 3 == 0 else [])
+        # "小周" only for a surname nobody else has: an alias names one owner (Config refuses two)
+        aliases = [english[i]] + (["小" + name[0]] if i % 3 == 0 and name[0] not in shared else [])
         lead = i < len(N.TEAMS)   # the first owner of each team leads it
         out.append(Owner(name=name, aliases=aliases, team=N.TEAMS[i % len(N.TEAMS)],
                          email=f"{english[i].lower()}@example.com", role=(pick(lang, "组长", "Team lead") if lead else None),

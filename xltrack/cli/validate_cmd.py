@@ -6,6 +6,7 @@ issues and a summary) or ``csv`` (one issue per line), all sorted by sheet order
 from __future__ import annotations
 
 import csv
+import math
 import datetime as dt
 import io
 import json
@@ -24,6 +25,8 @@ FIELDS = ["sheet", "cell", "field", "code", "severity", "value", "normalized", "
 def _plain(v: Any) -> Any:
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)              # JSON has no inf/nan: the raw value as text
     if v is None or isinstance(v, (str, int, float, bool)):
         return v
     return str(v)
@@ -67,15 +70,19 @@ def render_json(tables) -> str:
                     "payments": len(tables.payments), "lang": tables.lang},
         "issues": [{k: _plain(getattr(i, k)) for k in FIELDS} | {"row": i.row} for i in tables.issues],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2)
+    return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False)
 
 
 def render_csv(tables) -> str:
+    """One issue per line; text that a spreadsheet would run as a formula gets a leading ``'``
+    (:func:`xltrack.formats.safe_text.csv_field`)."""
+    from ..formats.safe_text import csv_field
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([*FIELDS, "row"])
     for i in tables.issues:
-        w.writerow([_plain(getattr(i, k)) if getattr(i, k) is not None else "" for k in FIELDS]
+        w.writerow([csv_field(_plain(getattr(i, k))) if getattr(i, k) is not None else "" for k in FIELDS]
                    + [i.row or ""])
     return buf.getvalue().rstrip("\n")
 

@@ -1,7 +1,9 @@
 """``xltrack report --format html``: one self-contained page (inline CSS, no scripts, no fetches).
 
 Every value coming from the workbook is escaped (``html.escape``), so a customer named
-``<script>`` is shown as text. Light colours are the workbook's (layout.toml ``[colors]``).
+``<script>`` is shown as text. Excel and WPS can open an HTML page as a sheet and would read a cell
+beginning with ``=``, ``+``, ``-`` or ``@`` as a formula: such a cell is marked as text for them
+(``mso-number-format:"\@"``). Light colours are the workbook's (layout.toml ``[colors]``).
 """
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ from ..compute.results import Results
 from ..pipeline import layout
 from .json_out import to_dict
 from .labels import LIGHT_WORD, RISK_COLUMNS, money, number, pct, stage_names, t
+from .safe_text import TRIGGERS
+
+AS_TEXT = """ style='mso-number-format:"\\@"'"""
 
 
 def _table(head: list[str], rows: list[list[Any]], num_cols: set[int] | None = None) -> str:
@@ -26,7 +31,10 @@ def _table(head: list[str], rows: list[list[Any]], num_cols: set[int] | None = N
                 tds.append(f'<td class="{c[1]}">{escape(str(c[0]))}</td>')
             else:
                 cls = ' class="n"' if i in num_cols else ""
-                tds.append(f"<td{cls}>{escape(str(c))}</td>")
+                text = str(c)
+                if i not in num_cols and text.startswith(TRIGGERS):
+                    cls += AS_TEXT
+                tds.append(f"<td{cls}>{escape(text)}</td>")
         body.append("<tr>" + "".join(tds) + "</tr>")
     return f"<table><thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 

@@ -63,7 +63,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..clock import today
-from ..errors import WorkbookUnreadable
+from ..errors import ConfigError, WorkbookUnreadable
 from ..i18n import pick
 from ..issues import Issue
 from ..pipeline import default_pipeline, layout
@@ -88,6 +88,23 @@ def _pipeline(grids: Mapping[str, list[list[Any]]], name: str | None, lang: Lang
             raise
         return default_pipeline()
     return mod.pipeline_from_grid(clean(grids[name]), sheet_name=name, lang=lang)
+
+
+def _no_config(names: list[str], where: dict[str, str], lang: Lang) -> None:
+    """A workbook without a Config sheet runs on the default pipeline — unless it is an xltrack
+    workbook (it has xltrack's own sheets): then the Config sheet was deleted or renamed, and
+    defaults would silently change every stage, threshold and owner. Refuse and say so."""
+    lay = layout()
+    owned = [where[s.key] for s in lay.sheets if s.kind == "owned" and s.key in where]
+    if not owned:
+        return
+    sheet = lay.sheet("config")
+    raise ConfigError(pick(
+        lang, "工作簿中没有“{zh}”表（但有 xltrack 的“{o}”等表）：设置表可能被删除或改名。"
+              "请从 .xltrack-backups 中的备份恢复，或将其改回“{zh}”。",
+        "The workbook has no “{en}” sheet (but has xltrack's “{o}”): the Config sheet was deleted or "
+        "renamed. Restore it from a backup in .xltrack-backups, or rename it back to “{en}”.",
+        zh=sheet.zh, en=sheet.en, o=owned[0]))
 
 
 def history_floor(rows: list[list[Any]]) -> int:
@@ -146,6 +163,8 @@ def tables_from_grids(grids: Mapping[str, list[list[Any]]], *, as_of: dt.date,
             zh=sheet.zh, en=sheet.en, found=", ".join(names) or "—"))
     proj_grid = grids[where["projects"]]
     lang = lang or detect_lang(names, _first_rows_labels(proj_grid))
+    if "config" not in where:
+        _no_config(names, where, lang)
     pipe = _pipeline(grids, where.get("config"), lang)
     issues: list[Issue] = []
     builder = T.SheetFrameBuilder(pipe, lang, as_of)

@@ -140,6 +140,13 @@ class _Reader:
             return False, None
         x = float(x)
         if percent:
+            if not isinstance(v, str) and x > 1:
+                # a number cell above 1 in a percent column: 1.5 is shown as 150%. Reading it as
+                # 1.5% would silently change every weighted amount: say so instead.
+                self.bad(r, c, "{x:g} 显示为 {p:g}%，超出 0%–100%；请输入如 60% 的百分比",
+                         "{x:g} is shown as {p:g}%, outside 0%–100%; enter a percentage such as 60%",
+                         x=x, p=x * 100)
+                return False, None
             if pct or 1 < x <= 100:
                 x = x / 100
             if not 0 <= x <= 1:
@@ -217,6 +224,7 @@ def _read_stages(rd: _Reader, span: tuple[int, int]) -> list[Stage]:
     kinds = {_norm(n): k for k, names in KIND_LABELS.items() for n in names}
     out: list[Stage] = []
     seen_names: set[str] = set()
+    placed: list[tuple[int, int, list[str], list[str]]] = []
     for n, (r, cols, v) in enumerate(rd.rows(STAGES, *span, need=("zh", "en")), start=1):
         before = len(rd.problems)
         names = _names(rd, r, cols, v, "阶段名称不能为空", "the stage needs a name")
@@ -252,6 +260,7 @@ def _read_stages(rd: _Reader, span: tuple[int, int]) -> list[Stage]:
                              order=order if order is not None else n, kind=kind, probability=prob or 0.0,
                              required=_field_keys(v.get("required")), entry=_field_keys(v.get("entry")),
                              points=points or 0, **th))
+            placed.append((r, cols.get("aliases", 1), [names["zh"], names["en"], key], out[-1].aliases))
         except ValidationError as e:
             rd.bad(r, 1, "阶段无效：{m}", "invalid stage: {m}", m=e.errors()[0]["msg"])
     seen: dict[str, Stage] = {}
@@ -260,7 +269,32 @@ def _read_stages(rd: _Reader, span: tuple[int, int]) -> list[Stage]:
             rd.problems.append(pick(rd.lang, "{s}: 阶段编号“{k}”重复", "{s}: stage key “{k}” is used twice",
                                     s=rd.sheet, k=s.key))
         seen[s.key] = s
+    _check_aliases(rd, placed, "阶段", "stage")
     return out
+
+
+def _check_aliases(rd: _Reader, placed: list[tuple[int, int, list[str], list[str]]], zh: str, en: str) -> None:
+    """An alias must name one entry only: not another entry's name, not an alias of another entry
+    (else every row typed with it would silently move to the wrong stage or owner)."""
+    names: dict[str, str] = {}
+    for _, _, own, _ in placed:
+        for n in own:
+            names.setdefault(_norm(n), own[0])
+    given: dict[str, str] = {}
+    for r, c, own, aliases in placed:
+        mine = {_norm(n) for n in own}
+        for a in aliases:
+            k = _norm(a)
+            if k in mine:
+                continue
+            if k in names:
+                rd.bad(r, c, "别名“{a}”是另一个{w}“{o}”的名称", "alias “{a}” is the name of another {w2}, “{o}”",
+                       a=a, w=zh, w2=en, o=names[k])
+            elif k in given and given[k] != own[0]:
+                rd.bad(r, c, "别名“{a}”同时属于{w}“{o}”和“{m}”", "alias “{a}” is given to two {w2}s, “{o}” and “{m}”",
+                       a=a, w=zh, w2=en, o=given[k], m=own[0])
+            else:
+                given[k] = own[0]
 
 
 def _read_types(rd: _Reader, span: tuple[int, int]) -> list[ActivityType]:
@@ -277,6 +311,7 @@ def _read_types(rd: _Reader, span: tuple[int, int]) -> list[ActivityType]:
 
 def _read_owners(rd: _Reader, span: tuple[int, int]) -> list[Owner]:
     out: list[Owner] = []
+    placed: list[tuple[int, int, list[str], list[str]]] = []
     seen: set[str] = set()
     for r, cols, v in rd.rows(OWNERS, *span, need=("name",)):
         name = rd.text(v.get("name"))
@@ -297,6 +332,8 @@ def _read_owners(rd: _Reader, span: tuple[int, int]) -> list[Owner]:
             continue
         out.append(Owner(name=name, aliases=_split(v.get("aliases")), team=rd.text(v.get("team")), email=email,
                          role=rd.text(v.get("role")), mobile=mobile, user_id=rd.text(v.get("user_id"))))
+        placed.append((r, cols.get("aliases", cols["name"]), [name], out[-1].aliases))
+    _check_aliases(rd, placed, "负责人", "owner")
     return out
 
 

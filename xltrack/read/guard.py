@@ -29,8 +29,8 @@ a sheet's cell area         :data:`MAX_CELLS` 40,000,000   rows × columns from 
 Also refused, each with one sentence (exit 3): two members with the same name, a member flagged
 as encrypted (ZipCrypto), no ``[Content_Types].xml``, a ``<!DOCTYPE`` (DTDs, entity definitions,
 external entities) in the prolog of any XML part, and a package
-whose content says macro-enabled workbook while its name says ``.xlsx`` (or the reverse): Excel
-refuses to open both.
+whose content says macro-enabled workbook while its name says ``.xlsx`` (Excel refuses to open it,
+and a refresh would keep the name).
 """
 from __future__ import annotations
 
@@ -49,7 +49,6 @@ MAX_CELLS = 40_000_000
 CHUNK = 4 << 20
 
 CT_MACRO = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-CT_PLAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 PROLOG = 64 << 10
 _ROOT = re.compile(rb"<[A-Za-z_]")
 
@@ -96,9 +95,6 @@ def check_package(path: Path, zf: zipfile.ZipFile) -> None:
     if suffix == ".xlsx" and macro:
         raise _refuse(path, "it is a macro-enabled workbook (.xlsm) named .xlsx, which Excel will not open; "
                             "rename it to .xlsm")
-    if suffix == ".xlsm" and not macro and CT_PLAIN in ct:
-        raise _refuse(path, "it is a plain workbook (.xlsx) named .xlsm, which Excel will not open; "
-                            "rename it to .xlsx")
 
 
 def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bool:
@@ -109,6 +105,8 @@ def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> boo
             head = f.read(PROLOG)
     except Exception as e:   # damaged member: zipfile / zlib errors
         raise _refuse(path, f"the part {info.filename} is damaged ({type(e).__name__})") from e
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):     # UTF-16 (Power Pivot's customXml parts)
+        head = head.decode("utf-16", "ignore").encode("utf-8")
     root = _ROOT.search(head)
     prolog = head[:root.start()] if root else head
     return re.search(rb"<!DOCTYPE|<!ENTITY", prolog, re.I) is not None or (root is None and len(head) == PROLOG)

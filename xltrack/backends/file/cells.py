@@ -19,7 +19,7 @@ import numbers
 
 from ...plan import Cell, Style
 from .styles import StyleBook
-from .xmlutil import esc, excel_serial, num
+from .xmlutil import cell_text, esc, excel_serial, num
 
 DEFAULT_DATE_FORMAT = "yyyy-mm-dd"
 _MAX_CACHE = 200_000   # distinct (type, value, style) tails kept; beyond, tails are built each time
@@ -90,7 +90,7 @@ class CellWriter:
         t = type(v)
         if t is str:
             if v:
-                text = esc(v)
+                text = esc(cell_text(v))
                 space = ' xml:space="preserve"' if text[0] in " \t\n" or text[-1] in " \t\n" else ""
                 return (f'"{self.style_attr(style)} t="inlineStr"><{p}is><{p}t{space}>{text}'
                         f'</{p}t></{p}is></{p}c>')
@@ -115,5 +115,5 @@ class CellWriter:
         if isinstance(v, bool):
             return f'"{s} t="b"><{p}v>{int(v)}</{p}v></{p}c>'
         if v is not None:
-            return f'"{s} t="inlineStr"><{p}is><{p}t>{esc(str(v))}</{p}t></{p}is></{p}c>'
+            return f'"{s} t="inlineStr"><{p}is><{p}t>{esc(cell_text(str(v)))}</{p}t></{p}is></{p}c>'
         return f'"{s}/>' if s else None

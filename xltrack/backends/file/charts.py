@@ -14,9 +14,8 @@ parts in LibreOffice headless (tests/test_charts_xml.py).
 """
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
-
 from ...plan import Chart, Series
+from .xmlutil import esc
 
 NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -37,7 +36,7 @@ def _num(v: float) -> str:
 def _rich(text: str, size: int, bold: bool) -> str:
     b = ' b="1"' if bold else ' b="0"'
     return (f'<c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="{size}"{b}/></a:pPr>'
-            f'<a:r><a:rPr lang="zh-CN" sz="{size}"{b}/><a:t>{escape(text)}</a:t></a:r></a:p></c:rich>')
+            f'<a:r><a:rPr lang="zh-CN" sz="{size}"{b}/><a:t>{esc(text)}</a:t></a:r></a:p></c:rich>')
 
 
 def _title(text: str) -> str:
@@ -56,22 +55,22 @@ def _sppr(color: str | None, hidden: bool, line: bool) -> str:
 
 
 def _str_ref(formula: str, cache: list[str]) -> str:
-    pts = "".join(f'<c:pt idx="{i}"><c:v>{escape(str(v))}</c:v></c:pt>' for i, v in enumerate(cache))
-    return (f'<c:strRef><c:f>{escape(formula)}</c:f><c:strCache><c:ptCount val="{len(cache)}"/>{pts}'
+    pts = "".join(f'<c:pt idx="{i}"><c:v>{esc(str(v))}</c:v></c:pt>' for i, v in enumerate(cache))
+    return (f'<c:strRef><c:f>{esc(formula)}</c:f><c:strCache><c:ptCount val="{len(cache)}"/>{pts}'
             f'</c:strCache></c:strRef>')
 
 
 def _num_ref(formula: str, cache: list[float | None], fmt: str) -> str:
     pts = "".join(f'<c:pt idx="{i}"><c:v>{_num(v)}</c:v></c:pt>'
                   for i, v in enumerate(cache) if v is not None)
-    return (f'<c:numRef><c:f>{escape(formula)}</c:f><c:numCache><c:formatCode>{escape(fmt)}</c:formatCode>'
+    return (f'<c:numRef><c:f>{esc(formula)}</c:f><c:numCache><c:formatCode>{esc(fmt)}</c:formatCode>'
             f'<c:ptCount val="{len(cache)}"/>{pts}</c:numCache></c:numRef>')
 
 
 def _dlbls(chart: Chart, s: Series) -> str:
     if not chart.data_labels or s.hidden:
         return ""
-    fmt = (f'<c:numFmt formatCode={quoteattr(chart.number_format)} sourceLinked="0"/>'
+    fmt = (f'<c:numFmt formatCode="{esc(chart.number_format)}" sourceLinked="0"/>'
            if chart.number_format else "")
     pos = '<c:dLblPos val="ctr"/>' if chart.kind in ("bar", "column") else ""
     return (f'<c:dLbls>{fmt}<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>{pos}'
@@ -83,7 +82,7 @@ def _series(chart: Chart, s: Series, i: int) -> str:
     """One ``c:ser``; child order per CT_BarSer / CT_LineSer / CT_PieSer."""
     fmt = chart.number_format or "General"
     out = [f'<c:ser><c:idx val="{i}"/><c:order val="{i}"/>',
-           f'<c:tx><c:v>{escape(s.name)}</c:v></c:tx>',
+           f'<c:tx><c:v>{esc(s.name)}</c:v></c:tx>',
            _sppr(s.color, s.hidden, chart.kind == "line")]
     if chart.kind in ("bar", "column"):
         out.append('<c:invertIfNegative val="0"/>')
@@ -145,7 +144,7 @@ def _axes(chart: Chart) -> str:
            f'<c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>')
     val = (f'<c:valAx><c:axId val="{VAL_AX}"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
            f'<c:delete val="{int(funnel)}"/><c:axPos val="{val_pos}"/>{grid}'
-           f'<c:numFmt formatCode={quoteattr(fmt)} sourceLinked="0"/>'
+           f'<c:numFmt formatCode="{esc(fmt)}" sourceLinked="0"/>'
            f'<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>{small}'
            f'<c:crossAx val="{CAT_AX}"/><c:crosses val="{crosses}"/><c:crossBetween val="between"/></c:valAx>')
     return cat + val
@@ -205,12 +204,12 @@ def drawing_xml(items: list[tuple[Chart, str]]) -> bytes:
             '<xdr:twoCellAnchor editAs="oneCell">'
             + _marker("from", col, row) + _marker("to", col + chart.width_cols, row + chart.height_rows)
             + '<xdr:graphicFrame macro="">'
-            f'<xdr:nvGraphicFramePr><xdr:cNvPr id="{n + 1}" name={quoteattr(f"Chart {n}")} '
-            f'descr={quoteattr(chart.title)}/><xdr:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/>'
+            f'<xdr:nvGraphicFramePr><xdr:cNvPr id="{n + 1}" name="Chart {n}" '
+            f'descr="{esc(chart.title)}"/><xdr:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/>'
             '</xdr:cNvGraphicFramePr></xdr:nvGraphicFramePr>'
             '<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm>'
             f'<a:graphic><a:graphicData uri="{NS_C}">'
-            f'<c:chart xmlns:c="{NS_C}" xmlns:r="{NS_R}" r:id={quoteattr(rid)}/>'
+            f'<c:chart xmlns:c="{NS_C}" xmlns:r="{NS_R}" r:id="{esc(rid)}"/>'
             '</a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>')
     body = f'<xdr:wsDr xmlns:xdr="{NS_XDR}" xmlns:a="{NS_A}">{"".join(anchors)}</xdr:wsDr>'
     return (DECL + body).encode("utf-8")

@@ -21,10 +21,30 @@ CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.work
 CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
 CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What XML 1.0 cannot carry at all, not even as a character reference: C0 controls other than
+# tab/LF/CR, U+FFFE/U+FFFF, and UTF-16 surrogates standing alone (a Python str can hold one; UTF-8
+# cannot encode it). A producer's ``_x0001_`` escape reaches xltrack as U+0001: it is dropped.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-_SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+_SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]')
+
+MAX_CELL_TEXT = 32_767   # Excel's limit for the text of one cell (UTF-16 code units)
+
+
+def cell_text(text: str) -> str:
+    """Text that fits one Excel cell: longer text is cut to 32,767 characters, the last one an
+    ellipsis "…" (an owned cell quoting a user's 32,767-character value plus a message would
+    otherwise be over the limit, and Excel repairs the file)."""
+    if len(text) <= MAX_CELL_TEXT // 2:
+        return text
+    units = len(text.encode("utf-16-le")) // 2
+    if units <= MAX_CELL_TEXT:
+        return text
+    cut = text[:MAX_CELL_TEXT - 1]
+    while len(cut.encode("utf-16-le", "surrogatepass")) // 2 > MAX_CELL_TEXT - 1:
+        cut = cut[:-1]
+    return cut + "…"
 
 
 def esc(text: str) -> str:
