@@ -244,3 +244,39 @@ def set_text_cells(src: Path, dst: Path, sheet: str, cells: dict[str, bytes]) ->
         if not n:
             raise ValueError(f"no cell {ref} on {sheet}")
     return rewrite(src, dst, {part: data})
+
+
+def set_number_cells(src: Path, dst: Path, sheet: str, cells: dict[str, float]) -> Path:
+    """Cells of ``sheet`` replaced by plain number cells (keeping their style)."""
+    import re
+    part = sheet_part(src, sheet)
+    data = dict(members_by_name(src))[part]
+    for ref, value in cells.items():
+        def repl(m):
+            style = re.search(rb'\ss="\d+"', m.group(0))
+            return b'<c r="%s"%s><v>%s</v></c>' % (ref.encode(), style.group(0) if style else b"", repr(value).encode())
+        data, n = re.subn(rb'<c r="' + ref.encode() + rb'"(?:[^>]*/>|[^>]*>.*?</c>)', repl, data, count=1, flags=re.S)
+        if not n:
+            raise ValueError(f"no cell {ref} on {sheet}")
+    return rewrite(src, dst, {part: data})
+
+
+def drop_rows(src: Path, dst: Path, sheet: str, rows: range) -> Path:
+    """Rows of ``sheet`` removed (their cells gone, as if cleared in Excel)."""
+    import re
+    part = sheet_part(src, sheet)
+    data = dict(members_by_name(src))[part]
+    for r in rows:
+        data = re.sub(rb'<row r="%d"[^>]*?(?:/>|>.*?</row>)' % r, b"", data, count=1, flags=re.S)
+    return rewrite(src, dst, {part: data})
+
+
+def drop_sheet_entry(src: Path, dst: Path, sheet: str) -> Path:
+    """The sheet's entry removed from the workbook part, as Excel's "Delete sheet" leaves it."""
+    import re
+    wb = dict(members_by_name(src))["xl/workbook.xml"]
+    wb, n = re.subn(rb'<sheet name="' + sheet.encode() + rb'"[^>]*/>', b"", wb, count=1)
+    if not n:
+        raise ValueError(sheet)
+    wb = re.sub(rb'<definedName\b[^>]*>[^<]*' + re.escape(sheet.encode()) + rb'[^<]*</definedName>', b"", wb)
+    return rewrite(src, dst, {"xl/workbook.xml": wb})

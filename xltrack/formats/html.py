@@ -3,7 +3,7 @@
 Every value coming from the workbook is escaped (``html.escape``), so a customer named
 ``<script>`` is shown as text. Excel and WPS can open an HTML page as a sheet and would read a cell
 beginning with ``=``, ``+``, ``-`` or ``@`` as a formula: such a cell is marked as text for them
-(``mso-number-format:"\@"``). Light colours are the workbook's (layout.toml ``[colors]``).
+(``mso-number-format:"\\@"``). Light colours are the workbook's (layout.toml ``[colors]``).
 """
 from __future__ import annotations
 

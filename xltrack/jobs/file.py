@@ -113,5 +113,8 @@ class FileSink:
 
 
 def _require_file(path: Path) -> None:
+    if path.exists() and not path.is_file():      # a folder, or a FIFO that would block the read
+        from ..read.sniff import sniff
+        sniff(path)
     if not path.is_file():
         raise WorkbookUnreadable(f"找不到工作簿 / Workbook not found: {path}")

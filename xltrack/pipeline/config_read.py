@@ -260,7 +260,8 @@ def _read_stages(rd: _Reader, span: tuple[int, int]) -> list[Stage]:
                              order=order if order is not None else n, kind=kind, probability=prob or 0.0,
                              required=_field_keys(v.get("required")), entry=_field_keys(v.get("entry")),
                              points=points or 0, **th))
-            placed.append((r, cols.get("aliases", 1), [names["zh"], names["en"], key], out[-1].aliases))
+            shown = names["en"] if rd.lang == "en" else names["zh"]     # the name in the workbook's language first
+            placed.append((r, cols.get("aliases", 1), [shown, names["zh"], names["en"], key], out[-1].aliases))
         except ValidationError as e:
             rd.bad(r, 1, "阶段无效：{m}", "invalid stage: {m}", m=e.errors()[0]["msg"])
     seen: dict[str, Stage] = {}
