@@ -149,3 +149,27 @@ def test_every_catalog_code_is_documented_with_an_example():
     rows = dict(re.findall(r"^\| `([a-z-]+)` \| (error|warning) \|", doc, flags=re.M))
     assert set(rows) == set(CATALOG)
     assert rows == {c.code: c.severity for c in CATALOG.values()}
+
+
+def test_zero_projects_with_the_list_on_another_sheet_is_a_warning_naming_it(tmp_path, capsys):
+    """The 8,800-row case: an empty Projects sheet beside the team's real list under another
+    name; validate says where the projects probably are instead of a silent "0 projects"."""
+    import openpyxl
+    book = tmp_path / "team.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sales 2026"
+    ws.append(["ID", "Customer", "Owner", "Stage", "Amount"])
+    for i in range(25):
+        ws.append([f"P-{i}", "ACME", "Ann", "Lead", 100])
+    notes = wb.create_sheet("Notes")
+    for i in range(30):
+        notes.append([f"note {i}"])
+    wb.create_sheet("Projects").append(["ID", "Customer", "Owner", "Stage", "Amount"])
+    wb.save(book)
+    assert run_cli(cli, ["validate", str(book), "--as-of", "2026-11-27"]) == 0
+    out = capsys.readouterr().out
+    assert ("projects-elsewhere  No projects on “Projects”, but sheet “Sales 2026” has a project header "
+            "(5 column titles); if that is your project list, rename it to “Projects”") in out
+    assert "sheet “Notes” has 30 rows" in out
+    assert out.rstrip().endswith("0 error(s), 2 warning(s) in 0 projects, 0 activities, 0 payments")

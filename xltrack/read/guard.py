@@ -38,6 +38,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from ..cellref import col_index, col_letter
 from ..errors import WorkbookUnreadable
 
 MAX_PART = 1 << 30
@@ -123,21 +124,6 @@ def _read(zf: zipfile.ZipFile, name: str, path: Path) -> bytes:
 
 # -- the cell area of one worksheet part -------------------------------------------------------
 
-def _col_num(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
-def _col_letters(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _greater_number(n: int) -> str:
     """A regex matching exactly the decimal integers (no leading zeros) greater than ``n``."""
     d = str(n)
@@ -150,7 +136,7 @@ def _greater_number(n: int) -> str:
 
 def _greater_column(n: int) -> str:
     """A regex matching exactly the column letters after column ``n`` (1-based)."""
-    d = _col_letters(n) if n else ""
+    d = col_letter(n) if n else ""
     alts = [rf"[A-Z]{{{len(d) + 1},}}"]
     for i, ch in enumerate(d):
         if ch != "Z":
@@ -184,7 +170,7 @@ def sheet_area(data_chunks) -> tuple[int, int, int]:
         for ref in _ANY_REF.finditer(buf, max(0, len(buf) - 4096)):
             max_row = max(max_row, int(ref.group(2)))
             if ref.group(1):
-                max_col = max(max_col, _col_num(ref.group(1)))
+                max_col = max(max_col, col_index(ref.group(1).decode()))
         pat = _pattern(max_row, max_col)
         pos = 0
         while True:
@@ -198,7 +184,7 @@ def sheet_area(data_chunks) -> tuple[int, int, int]:
             letters, digits = ref.group(1), ref.group(2)
             max_row = max(max_row, int(digits))
             if letters:
-                max_col = max(max_col, _col_num(letters))
+                max_col = max(max_col, col_index(letters.decode()))
             pat = _pattern(max_row, max_col)
             pos = m.start() + 1
         tail = buf[-32:]     # a reference cut by the chunk boundary is seen whole next time
@@ -230,4 +216,4 @@ def check_sheet(path: Path, zf: zipfile.ZipFile, part: str, sheet: str) -> None:
         raise _refuse(path, f"the sheet {sheet!r} is damaged ({type(e).__name__})") from e
     if rows and cols and rows * cols > MAX_CELLS:
         raise _refuse(path, f"the sheet {sheet!r} spans {rows:,} rows × {cols:,} columns "
-                            f"(to cell {_col_letters(cols)}{rows}); at most {MAX_CELLS:,} cells from A1 are read")
+                            f"(to cell {col_letter(cols)}{rows}); at most {MAX_CELLS:,} cells from A1 are read")

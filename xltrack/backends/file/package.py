@@ -72,14 +72,14 @@ class Package:
         except (zipfile.BadZipFile, OSError) as e:
             raise unreadable(self.path, "不是 .xlsx/.xlsm 文件（可能已加密或是 .xls）",
                              "not an .xlsx/.xlsm file (encrypted, or an old .xls?)", lang) from e
+        self.infos = self._zf.infolist()
+        self._by_name = {i.filename: i for i in self.infos}
         try:
-            check_package(self.path, self._zf)
+            self._check_supported()               # the specific sentences (.xlsb, Strict) first
+            check_package(self.path, self._zf)    # then the limits of xltrack.read.guard
         except WorkbookUnreadable:
             self._zf.close()
             raise
-        self.infos = self._zf.infolist()
-        self._by_name = {i.filename: i for i in self.infos}
-        self._check_supported()
 
     def _check_supported(self) -> None:
         if "xl/workbook.bin" in self._by_name:
