@@ -158,8 +158,8 @@ def sheet_area(data_chunks) -> tuple[int, int, int]:
     """(rows, columns, bytes) of a worksheet part given as an iterable of byte chunks: the
     farthest row and column any cell or row reference names, counted from A1.
 
-    Each chunk: the references in its last 4 KB first (rows ascend in every producer's output,
-    so the last row of the chunk is its farthest), then one regex search that matches only
+    Each chunk: the references of its last row (and its last 4 KB) first — rows ascend in every
+    producer's output, so the last row of the chunk is its farthest — then one regex search that matches only
     references beyond the area found so far, so an ordinary sheet costs a single scan with no
     match; a hostile one (rows out of order, a lone far cell) a few more."""
     max_row = max_col = size = 0
@@ -167,7 +167,8 @@ def sheet_area(data_chunks) -> tuple[int, int, int]:
     for chunk in data_chunks:
         size += len(chunk)
         buf = tail + chunk
-        for ref in _ANY_REF.finditer(buf, max(0, len(buf) - 4096)):
+        last_row = max(buf.rfind(b"<row "), buf.rfind(b":row "))    # after it, only the sheet's tail
+        for ref in _ANY_REF.finditer(buf, max(0, min(len(buf) - 4096, last_row if last_row >= 0 else len(buf)))):
             max_row = max(max_row, int(ref.group(2)))
             if ref.group(1):
                 max_col = max(max_col, col_index(ref.group(1).decode()))
