@@ -92,11 +92,11 @@ def _pipeline(grids: Mapping[str, list[list[Any]]], name: str | None, lang: Lang
 
 def _no_config(names: list[str], where: dict[str, str], lang: Lang) -> None:
     """A workbook without a Config sheet runs on the default pipeline — unless it is an xltrack
-    workbook (it has xltrack's own sheets): then the Config sheet was deleted or renamed, and
+    workbook (it has at least two of xltrack's own sheets): then the Config sheet was deleted or renamed, and
     defaults would silently change every stage, threshold and owner. Refuse and say so."""
     lay = layout()
     owned = [where[s.key] for s in lay.sheets if s.kind == "owned" and s.key in where]
-    if not owned:
+    if len(owned) < 2:      # one sheet called "History" or "Dashboard" may well be the team's own
         return
     sheet = lay.sheet("config")
     raise ConfigError(pick(
