@@ -161,7 +161,7 @@ def test_cli_dry_run_lists_the_conflict_and_writes_nothing(book, capsys):
 
 def test_fidelity_through_split_and_merge_on_the_excel_authored_workbook(shared_fixtures, tmp_path):
     src = shared_fixtures / "excel-authored-dashboard.xlsx"
-    team = Path(shutil.copy(src, tmp_path / src.name))
+    team = Path(shutil.copyfile(src, tmp_path / src.name))   # the shared fixture is read-only (0444)
     adopt(team, backup=False)
     rows = {2 + i: {"id": f"P-{i + 1:04d}", "customer": f"客户{i}", "project": f"项目{i}", "owner": "张三",
                     "stage": "线索获取", "amount": 10000 * (i + 1), "created": dt.date(2026, 11, 1)} for i in range(5)}
