@@ -86,3 +86,9 @@ def test_activities_are_added_once():
     up = plan(src, grids, t)
     assert up.target == "activities" and (up.added, up.unchanged) == (1, 1)
     assert up.write.cells[3] == {1: "P-0001", 2: dt.date(2026, 3, 9), 3: "拜访", 5: "现场演示"}
+
+
+def test_a_field_the_workbook_has_no_column_for_is_reported():
+    grids, t = book([])
+    up = plan([["ID", "Customer", "Lost reason", "Notes"], ["A", "x", "price", "n"]], grids, t)
+    assert up.no_column == ["lost_reason", "notes"] and up.write.cells[2] == {1: "A", 2: "x"}

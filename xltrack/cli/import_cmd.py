@@ -13,6 +13,10 @@ from .refresh_cmd import _progress
 def _report(res) -> None:
     lang = res.lang
     for up in res.imported.upserts:
+        if up.no_column:
+            click.echo(pick(lang, "  工作簿的表中没有这些字段的列，未导入：{f}（可先在表中加列）",
+                            "  the workbook sheet has no column for: {f} (not imported; add the columns first)",
+                            f=", ".join(up.no_column)))
         for rj in up.rejected:
             click.echo(pick(lang, "  拒绝 第 {r} 行：{m}", "  rejected row {r}: {m}", r=rj.row, m=rj.reason))
         for raw, u in up.unknown_stages.items():

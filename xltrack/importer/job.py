@@ -70,17 +70,19 @@ class ImportSource(FileSource):
         self.imported = Imported(matches=matches)
 
     def load(self, *, as_of: dt.date) -> Tables:
-        from ..normalize.api import clean, history_floor, read_workbook, tables_from_grids
+        from ..normalize.api import _gc_paused, clean, history_floor, tables_from_grids
         from ..normalize.sheets import find_sheets
         from ..pipeline.config_read import owner_block_end
         from ..read import open_workbook
 
-        before = read_workbook(self.path, as_of=as_of)
-        lang, pipe = before.lang, before.pipeline
-        self.imported.lang = lang
-        with open_workbook(self.path) as book:
-            base = book.grids()
+        with _gc_paused(), open_workbook(self.path) as book:
             where = find_sheets(book.sheet_names)
+            book.prefetch([where[k] for k in ("projects", "activities", "payments", "config", "history")
+                           if k in where])
+            base = book.grids(raw=True)
+            before = tables_from_grids(base, as_of=as_of, source=self.path)
+            lang, pipe = before.lang, before.pipeline
+            self.imported.lang = lang
             changed: dict[str, list[list[Any]]] = {}
             floor = history_floor(before.history_rows)
             rows_of = {s.name: s.rows for s in self.source.sheets}
@@ -88,19 +90,18 @@ class ImportSource(FileSource):
                 info = before.sheets.get(match.target)
                 if info is None:
                     continue
-                grid = changed.setdefault(info.name, [list(r) for r in base[info.name]])
+                grid = changed.setdefault(info.name, clean(base[info.name]))
                 up = plan_upsert(rows_of[sheet_name], match, self.mapping, grid=grid, info=info, pipe=pipe,
                                  lang=lang, as_of=as_of, id_floor=floor)
                 for r, cells in up.write.cells.items():
                     for c, v in cells.items():
                         _set(grid, r, c, v)
-                info.last_row = max(info.last_row, up.write.last_row)
                 self.imported.upserts.append(up)
                 self.imported.writes.append(up.write)
             new_owners = list(dict.fromkeys(n for up in self.imported.upserts for n in up.unknown_owners))
             if self.add_owners and new_owners and "config" in where:
                 name = where["config"]
-                grid = changed.setdefault(name, [list(r) for r in clean(base[name])])
+                grid = changed.setdefault(name, clean(base[name]))
                 spot = owner_block_end(grid, sheet_name=name, lang=lang)
                 if spot is not None:
                     last, cols = spot
@@ -110,7 +111,7 @@ class ImportSource(FileSource):
                         rw.cells[last + i] = {cols["name"]: owner}
                     self.imported.writes.append(rw)
                     self.imported.owners_added = new_owners
-            if not changed:
+            if not any(w.cells for w in self.imported.writes):
                 return before
             return tables_from_grids(_Overlay(base, changed), as_of=as_of, source=self.path)
 

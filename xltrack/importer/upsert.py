@@ -48,6 +48,7 @@ class Upsert:
     unknown_stages: dict[str, Any] = field(default_factory=dict)     # value → Unknown(count, suggestion)
     unknown_owners: dict[str, int] = field(default_factory=dict)     # name → rows
     unknown_types: dict[str, Any] = field(default_factory=dict)
+    no_column: list[str] = field(default_factory=list)   # mapped fields the workbook sheet has no column for
     stages_used: dict[tuple[str, str], int] = field(default_factory=dict)
     owners_used: dict[tuple[str, str], int] = field(default_factory=dict)
 
@@ -79,11 +80,19 @@ def plan_upsert(rows: list[list[Any]], match: HeaderMatch, mapping: Mapping, *, 
     where = dict(info.columns)
     where.update(info.extras)
 
+    memo: dict[tuple[str, Any], Any] = {}
+
     def value(key: str, raw: Any) -> Any:
         col = cols.get(key)
         if col is None:                          # an extra user column: as the source has it
             return parse_text_keep(raw)
-        v = typed(raw, col, as_of=as_of, order=order, unit=mapping.amount_unit if col.type == "money" else 1.0)
+        try:                                     # dates, amounts, stages repeat: parse each once
+            v = memo[(key, raw)]
+        except KeyError:
+            v = memo[(key, raw)] = typed(raw, col, as_of=as_of, order=order,
+                                         unit=mapping.amount_unit if col.type == "money" else 1.0)
+        except TypeError:
+            v = typed(raw, col, as_of=as_of, order=order, unit=mapping.amount_unit if col.type == "money" else 1.0)
         if v is None or not isinstance(v, str):
             return v
         if col.type == "stage":
@@ -102,7 +111,15 @@ def plan_upsert(rows: list[list[Any]], match: HeaderMatch, mapping: Mapping, *, 
         col = cols.get(key)
         if col is None or col.type in ("stage", "owner", "activity_type"):
             return parse_text_keep(raw)
-        return typed(raw, col, as_of=as_of, order=order)
+        try:
+            return memo_ex[(key, raw)]
+        except KeyError:
+            v = memo_ex[(key, raw)] = typed(raw, col, as_of=as_of, order=order)
+            return v
+        except TypeError:
+            return typed(raw, col, as_of=as_of, order=order)
+
+    memo_ex: dict[tuple[str, Any], Any] = {}
 
     first_data = info.header_row + 1
     last = max(info.last_row, info.header_row)
@@ -190,6 +207,8 @@ def plan_upsert(rows: list[list[Any]], match: HeaderMatch, mapping: Mapping, *, 
             keyed[tuple(vals.get(f) for f in KEYS[match.target])] = r
         out.added += 1
     out.write.last_row = next_row - 1
+    out.no_column = sorted({k for k in match.fields.values() if k not in where}
+                           | {k for k in mapping.constants if k not in where and k in cols})
     known = owner_resolver(pipe, lang)
     owner_col = where.get("owner")
     for r, row_cells in cells.items():

@@ -174,7 +174,7 @@ class StyleBook:
     def is_date_xf(self, index: int) -> bool:
         """Whether the cellXfs record ``index`` has a date number format."""
         xfs = self._records["cellXfs"]
-        if not 0 <= index < len(xfs):
+        if index is None or not 0 <= index < len(xfs):
             return False
         m = re.search(r'numFmtId="(\d+)"', xfs[index])
         fid = int(m.group(1)) if m else 0

@@ -13,6 +13,7 @@ Three things, all in bytes so the rest of the sheet stays as it was:
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from ...plan import Cell, RowWrite, Style
@@ -61,14 +62,29 @@ def _col_styles(xml: bytes) -> dict[int, int]:
     return out
 
 
-def _with_style(element: str | None, ref: str, s: int | None, cw: CellWriter) -> str | None:
-    if s is None or s == 0:
-        return element
-    if element is None:
-        return f'{cw.open}{ref}" s="{s}"/>'
-    head = f"{cw.open}{ref}\""
-    rest = re.sub(r'^ s="\d+"', "", element[len(head):])   # a date's default format gives way
-    return f'{head} s="{s}"{rest}'
+class _Elements:
+    """``<c>`` elements with a given style index; the value part is built once per distinct value
+    (a date, a stage, an owner repeat down a column), like the refresh's computed cells."""
+
+    def __init__(self, cw: CellWriter):
+        self.cw = cw
+        self.tails: dict[tuple, str | None] = {}
+
+    def element(self, ref: str, v: object, s: int | None) -> str | None:
+        key = (v.__class__, v)
+        try:
+            tail = self.tails[key]
+        except KeyError:
+            tail = self.cw.tail(Cell(v))
+            if tail is not None and tail.startswith('" s="'):   # a date's default format gives way
+                tail = '"' + tail[tail.index('"', 5) + 1:]
+            self.tails[key] = tail
+        except TypeError:
+            tail = self.cw.tail(Cell(v))
+        attr = f' s="{s}"' if s else ""
+        if tail is None:
+            return f'{self.cw.open}{ref}"{attr}/>' if attr else None
+        return f"{self.cw.open}{ref}\"{attr}{tail[1:]}"
 
 
 def row_cells(xml: bytes, rw: RowWrite, cw: CellWriter, styles: StyleBook,
@@ -81,22 +97,26 @@ def row_cells(xml: bytes, rw: RowWrite, cw: CellWriter, styles: StyleBook,
     template = existing.get(last, {}) if last > header_row else {}
     cols = _col_styles(xml)
     date_xf: int | None = None
+    is_date: dict[int | None, bool] = {None: False, 0: False}
+    make = _Elements(cw)
     out: dict[int, dict[int, str | None]] = {}
     for r, values in rw.cells.items():
         mine = existing.get(r)
+        row_out = out.setdefault(r, {})
         for c, v in values.items():
             if mine is not None and c in mine:
                 s: int | None = mine[c]
             else:
                 s = template.get(c, cols.get(c))
-            ref = f"{col_letter(c)}{r}"
-            element = cw.xml(ref, Cell(v))
-            if hasattr(v, "year") and not (s and styles.is_date_xf(s)):
-                if date_xf is None:
-                    date_xf = styles.xf_for(Style(num_format=DEFAULT_DATE_FORMAT))
-                element = cw.xml(ref, Cell(v, Style(num_format=DEFAULT_DATE_FORMAT)))
-                s = None
-            out.setdefault(r, {})[c] = _with_style(element, ref, s, cw)
+            if isinstance(v, (dt.date, dt.datetime)):
+                d = is_date.get(s)
+                if d is None:
+                    d = is_date[s] = styles.is_date_xf(s)
+                if not d:
+                    if date_xf is None:
+                        date_xf = styles.xf_for(Style(num_format=DEFAULT_DATE_FORMAT))
+                    s = date_xf
+            row_out[c] = make.element(f"{col_letter(c)}{r}", v, s)
     return out, last
 
 
