@@ -40,7 +40,7 @@ def _report(res) -> None:
               metavar="WORKBOOK", help="The workbook to import into (.xlsx/.xlsm).")
 @click.option("--mapping", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="MAP.toml",
               help="A mapping file overriding the automatic mapping (see docs/import.md).")
-@click.option("--sheet", default=None, help="The source sheet to import (xlsx/xls/ods; default: every sheet "
+@click.option("--sheet", default=None, metavar="NAME", help="The source sheet to import (xlsx/xls/ods; default: every sheet "
                                             "with a recognised header).")
 @click.option("--encoding", type=click.Choice(["auto", "utf-8", "gb18030"]), default="auto", show_default=True,
               help="Encoding of a CSV source (auto: BOM, else UTF-8, else GB18030/GBK).")
