@@ -261,3 +261,25 @@ def test_libreoffice_opens_the_imported_workbook_with_typed_values(tmp_path):
     assert row["Expected close"].value.date() == d["close"] and row["Expected close"].is_date
     assert row["Amount"].value == pytest.approx(d["amount"]) and row["Amount"].data_type == "n"
     assert ws.tables["xlt_projects"].ref == "A1:AF11"
+
+
+def test_activities_and_payments_follow_their_projects(tmp_path):
+    src, deals = salesforce_csv(tmp_path, n=4, as_of=AS_OF)
+    book = init(tmp_path / "team.xlsx")
+    xltrack.import_rows(src, book, add_owners=True, as_of=AS_OF)
+    acts = tmp_path / "activities.csv"
+    acts.write_text("项目编号,跟进日期,跟进方式,沟通内容\n"
+                    f"{deals[0]['id']},2026/3/10,Phone,首次沟通\n{deals[1]['id']},2026年3月12日,拜访,演示\n",
+                    encoding="utf-8")
+    pays = tmp_path / "payments.csv"
+    pays.write_text("Project ID,Installment,Planned date,Planned amount\n"
+                    f"{deals[0]['id']},1,2026-04-01,\"¥50,000\"\n", encoding="utf-8")
+    for f, n in ((acts, 2), (pays, 1)):
+        r = run("import", str(f), "--into", str(book), "--as-of", AS_OF.isoformat())
+        assert r.exit_code == 0 and f"导入：新增 {n}，更新 0，未变 0，拒绝 0" in r.output, r.output
+    a = projects(book, "沟通记录")
+    assert a[1][:3] == [deals[0]["id"], dt.date(2026, 3, 10), "电话"] and a[2][1] == dt.date(2026, 3, 12)
+    p = projects(book, "回款计划")
+    assert p[1][:4] == [deals[0]["id"], "1", dt.date(2026, 4, 1), 50000.0]
+    r = run("import", str(acts), "--into", str(book), "--as-of", AS_OF.isoformat())
+    assert "导入：新增 0，更新 0，未变 2，拒绝 0" in r.output
