@@ -283,3 +283,16 @@ def test_activities_and_payments_follow_their_projects(tmp_path):
     assert p[1][:4] == [deals[0]["id"], "1", dt.date(2026, 4, 1), 50000.0]
     r = run("import", str(acts), "--into", str(book), "--as-of", AS_OF.isoformat())
     assert "导入：新增 0，更新 0，未变 2，拒绝 0" in r.output
+
+
+def test_import_into_a_workbook_saved_by_libreoffice(tmp_path):
+    """LibreOffice's own XML flavour (its styles, rows, table part): the rows land and the table grows."""
+    book = convert(init(tmp_path / "team.xlsx", lang="en"), "xlsx", tmp_path / "lo")
+    src, deals = salesforce_csv(tmp_path, n=6, as_of=AS_OF)
+    res = xltrack.import_rows(src, book, add_owners=True, as_of=AS_OF)
+    assert res.counts["added"] == 6 and problems(book) == []
+    rows = projects(book, "Projects")
+    assert [r[0] for r in rows[1:7]] == [d["id"] for d in deals]
+    assert rows[1][rows[0].index("Expected close")] == deals[0]["close"]
+    again = xltrack.import_rows(src, book, as_of=AS_OF)
+    assert again.counts["unchanged"] == 6
