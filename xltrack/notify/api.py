@@ -105,7 +105,7 @@ def deliver(tables: Tables, results: Results, webhooks: list[Webhook], *, per_ow
             p = platform(h.kind)
             bodies, shown = fit(msg, p)
             if shown < len(msg.red):
-                log.info("robot: %s %s: %d of %d red projects fit in %d %s", h.masked, msg.label, shown,
+                log.info("robot: %s → %s: %d of %d red projects fit in %d %s", msg.label, h.masked, shown,
                          len(msg.red), p.LIMIT, p.UNIT)
             item = RobotMessage(label=msg.label, kind=h.kind, webhook=h.masked, red=len(msg.red), shown=shown,
                                 delivered=None)
@@ -120,7 +120,7 @@ def deliver(tables: Tables, results: Results, webhooks: list[Webhook], *, per_ow
                 pacer.wait(h.url, p.RATE, h.masked)
                 url, signed = p.sign(h.url, body, secret.get_secret_value() if secret and h.kind in SIGNED else None,
                                      now())
-                got = post(url, dumps(signed), shown_as=h.masked, answer=p.answer, retry=retry)
+                got = post(url, dumps(signed), shown_as=f"{msg.label} → {h.masked}", answer=p.answer, retry=retry)
                 if not got.delivered:
                     item.delivered, item.detail = False, got.detail
                     break
