@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-import xltrack
+import xltrack  # noqa: F401  (used as xltrack.notify below)
 from tests.support.nightly import book, demo_book  # noqa: F401  (fixtures)
 from tests.support.robots import HANG, KEYS, start_robots
 from xltrack.cli import cli
@@ -131,7 +131,8 @@ def test_the_secret_comes_from_a_file_and_the_environment_names_the_robots(book,
 
 
 def test_the_secret_is_not_an_option(book, capsys):
-    code, _, err = _run(capsys, book, "--webhook", "https://oapi.dingtalk.com/robot/send?access_token=t", "--secret", "x")
+    code, _, err = _run(capsys, book, "--webhook", "https://oapi.dingtalk.com/robot/send?access_token=t",
+                        "--secret", "x")
     assert code == 2 and "No such option '--secret'" in err
 
 
@@ -141,7 +142,7 @@ def test_per_owner_messages_hold_only_what_that_owner_may_read(book, robots, cap
     import datetime as dt
     import re
 
-    import xltrack.notify.api   # noqa: F401  — the subpackage imported first: xltrack.notify is still callable
+    import xltrack.notify.api  # noqa: F401  — the subpackage imported first: xltrack.notify is still callable
     from xltrack.normalize.api import read_workbook
     from xltrack.team.scope import reader_scope
 

@@ -23,9 +23,9 @@ from tests.support.nightly import sample
 from tests.support.robots import start_robots
 from xltrack.notify.api import deliver, pretty
 from xltrack.notify.http import Retry
+from xltrack.notify.secret import load_secret
 from xltrack.notify.webhook import parse
 from xltrack.pipeline.models import Owner
-from xltrack.notify.secret import load_secret
 
 GOLDEN = Path(__file__).parent / "golden" / "notify"
 SECRET = "SEC0123456789abcdef0123456789abcdef"
@@ -85,7 +85,8 @@ def test_feishu_signature_recomputed_from_the_timestamp(received):
 def test_mentions_on_each_platform(received):
     wecom_md, wecom_text = (h.body for h in received["wecom"])
     assert wecom_md["markdown"]["content"].endswith("请跟进：<@alice.w>")
-    assert wecom_text == {"msgtype": "text", "text": {"content": "请跟进：张三", "mentioned_mobile_list": ["13800138000"]}}
+    assert wecom_text == {"msgtype": "text",
+                          "text": {"content": "请跟进：张三", "mentioned_mobile_list": ["13800138000"]}}
     ding = received["dingtalk"][0].body
     assert ding["at"] == {"atMobiles": ["13800138000"], "atUserIds": ["alice.w"], "isAtAll": False}
     assert ding["markdown"]["text"].endswith("请跟进：@13800138000 @alice.w")

@@ -44,7 +44,7 @@ def test_a_platform_refusal_is_not_retried_and_its_code_is_reported(robots):
 
 
 def test_feishu_and_slack_refusals(robots):
-    robots.replies = [(200, '{"code":19021,"msg":"sign match fail or timestamp is not within one hour from current time"}'),
+    robots.replies = [(200, '{"code":19021,"msg":"sign match fail or timestamp is not within one hour"}'),
                       (400, '{"code":9499,"msg":"Bad Request","data":{}}'), (404, "no_service")]
     a, b = _post(robots, "feishu"), _post(robots, "feishu")
     c = _post(robots, "slack")

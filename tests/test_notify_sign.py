@@ -35,5 +35,6 @@ def test_the_dingtalk_signature_is_url_encoded_once_in_the_query():
 
 def test_without_a_secret_nothing_is_added():
     from xltrack.notify.platforms import dingtalk, feishu
-    assert dingtalk.sign("https://x/robot/send?access_token=t", {}, None, 1.0) == ("https://x/robot/send?access_token=t", {})
-    assert feishu.sign("https://x/open-apis/bot/v2/hook/t", {"a": 1}, None, 1.0) == ("https://x/open-apis/bot/v2/hook/t", {"a": 1})
+    ding, hook = "https://x/robot/send?access_token=t", "https://x/open-apis/bot/v2/hook/t"
+    assert dingtalk.sign(ding, {}, None, 1.0) == (ding, {})
+    assert feishu.sign(hook, {"a": 1}, None, 1.0) == (hook, {"a": 1})

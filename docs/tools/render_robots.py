@@ -53,10 +53,15 @@ class Canvas:
 
     def __init__(self, width: int):
         self.width = width
-        self.items: list[tuple] = []          # ("text", runs, size, indent, bar) | ("gap", h) | ("hr",) | ("band", …)
+        # ("text", runs, size, indent, bar) | ("pair", cells, size) | ("gap", h) | ("hr",)
+        self.items: list[tuple] = []
 
     def text(self, runs, size=15, indent=0, bar=False):
         self.items.append(("text", runs, size, indent, bar))
+
+    def pair(self, cells, size=15):
+        """Two cells side by side, each starting at half the width (飞书's short fields)."""
+        self.items.append(("pair", cells, size))
 
     def gap(self, h=6):
         self.items.append(("gap", h))
@@ -96,6 +101,20 @@ class Canvas:
                     d.line([(x0, y + 6 * S), (x0 + self.width, y + 6 * S)], fill="#DEE0E3", width=S)
                 y += 13 * S
                 yield 13 * S
+            elif kind == "pair":
+                _, cells, size = item
+                f = font(size)
+                lh = int(size * S * 1.55)
+                if d:
+                    for col, cell in enumerate(cells):
+                        x = x0 + col * self.width // 2
+                        for text, style in cell:
+                            for dx in ((0, 1) if style.get("bold") else (0,)):
+                                d.text((x + dx, y + (lh - size * S) // 2 - S), text, font=f,
+                                       fill=style.get("color", INK))
+                            x += f.getlength(text)
+                y += lh
+                yield lh
             elif kind == "text":
                 _, runs, size, indent, bar = item
                 f = font(size)
@@ -204,11 +223,8 @@ def render(kind: str, body: dict, names: dict[str, str]) -> Image.Image:
     for i in range(0, len(fields), 2):
         pair = [f["text"]["content"].split("\n") for f in fields[i:i + 2]]
         label = [(a[0].strip("*"), {"bold": True, "color": GREY}) for a in pair]
-        c.text([(label[0][0].ljust(12, "\u3000")[:12], label[0][1])] + ([(label[1][0], label[1][1])] if len(label) > 1 else []),
-               size=13)
-        vals = [a[1] for a in pair]
-        c.text([(vals[0].ljust(14)[:14] + "  ", {"bold": True})] + ([(vals[1], {"bold": True})] if len(vals) > 1 else []),
-               size=16)
+        c.pair([[lab] for lab in label], size=13)
+        c.pair([[(a[1], {"bold": True})] for a in pair], size=16)
         c.gap(4)
     c.hr()
     markdown(c, card["elements"][-1]["text"]["content"], kind, names)

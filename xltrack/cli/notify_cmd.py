@@ -5,8 +5,16 @@ import click
 
 from ..errors import SendError
 from ..i18n import pick
-from .options import (as_of_option, log_to_stderr, resolve_as_of, robot_kind_option, secret_file_option,
-                      webhook_option, workbook_argument)
+from .options import (
+    as_of_option,
+    log_to_stderr,
+    resolve_as_of,
+    robot_kind_option,
+    secret_file_option,
+    webhook_option,
+    workbook_argument,
+)
+
 
 @click.command("notify")
 @workbook_argument
@@ -29,14 +37,11 @@ def command(ctx: click.Context, path: str, webhooks: tuple[str, ...], kind: str 
     Exit codes: 0 delivered (or written with --dry-run) · 2 bad or missing webhook URL ·
     3 unreadable workbook · 6 a message not delivered after retries (the others were sent).
     """
-    import os
-
     from ..notify.api import notify
 
     log_to_stderr("xltrack.notify", "notify", bool((ctx.find_root().obj or {}).get("verbose")))
-    urls = list(webhooks) or [os.environ.get("XLTRACK_WEBHOOK", "")]
     try:
-        res = notify(path, urls, kind=kind, per_owner=per_owner, as_of=resolve_as_of(as_of), dry_run=dry_run,
+        res = notify(path, list(webhooks), kind=kind, per_owner=per_owner, as_of=resolve_as_of(as_of), dry_run=dry_run,
                      secret_file=secret_file, team=team)
     except SendError as e:      # say what did go out before the exit-6 message
         if getattr(e, "result", None) is not None:

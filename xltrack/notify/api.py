@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ from .webhook import Webhook, parse
 
 log = logging.getLogger("xltrack.notify")
 SIGNED = ("dingtalk", "feishu")
+WEBHOOK_ENV = "XLTRACK_WEBHOOK"
 
 
 @dataclass(slots=True)
@@ -146,7 +148,8 @@ def owner_digests(tables: Tables, results: Results, *, team: str | None = None) 
 
 def _write(folder: Path, n: int, label: str, kind: str, k: int, body: dict) -> Path:
     kind_label, _, who = label.partition(":")
-    name = f"{n:02d}-{kind_label}" + (f"-{_safe(who)}" if who else "") + f"-{kind}" + (f"-{k + 1}" if k else "") + ".json"
+    name = (f"{n:02d}-{kind_label}" + (f"-{_safe(who)}" if who else "") + f"-{kind}"
+            + (f"-{k + 1}" if k else "") + ".json")
     path = folder / name
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -183,16 +186,17 @@ def notify(path: str | Path, webhooks: Iterable[str] = (), *, kind: str | None =
     """Send the digest of the workbook at ``path`` to each robot in ``webhooks``; see ``docs/notify.md``.
 
     The workbook is only read. ``kind`` forces the platform of every URL (else detected from its
-    host). The signing secret comes from ``$XLTRACK_WEBHOOK_SECRET`` or ``secret_file`` — never
-    an argument. Raises :class:`~xltrack.errors.UsageError` (exit 2) for a URL without its key and
+    host); without ``webhooks``, ``$XLTRACK_WEBHOOK`` names them. The signing secret comes from
+    ``$XLTRACK_WEBHOOK_SECRET`` or ``secret_file`` — never an argument. Raises
+    :class:`~xltrack.errors.UsageError` (exit 2) for a URL without its key and
     :class:`~xltrack.errors.SendError` (exit 6) when a message could not be delivered.
     """
     from ..clock import today
-    from ..jobs import FileSource
-    from ..jobs import runner
+    from ..jobs import FileSource, runner
     from .job import RobotSink
 
-    hooks = parse_webhooks(webhooks, kind)
+    urls = [u for u in webhooks if u] or [os.environ.get(WEBHOOK_ENV, "")]
+    hooks = parse_webhooks(urls, kind)
     secret = load_secret(secret_file)
     sink = RobotSink(hooks, per_owner=per_owner, team=team, secret=secret, retry=retry or retry_from_env(),
                      dry_run=Path(dry_run) if dry_run is not None else None)
@@ -241,8 +245,6 @@ ENV_RETRY = {"timeout": "XLTRACK_WEBHOOK_TIMEOUT", "retries": "XLTRACK_WEBHOOK_R
 
 def retry_from_env(environ=None) -> Retry:
     """Timeout, retries and backoff from ``XLTRACK_WEBHOOK_TIMEOUT`` / ``_RETRIES`` / ``_BACKOFF``."""
-    import os
-
     env = os.environ if environ is None else environ
     kw = {}
     for key, var in ENV_RETRY.items():

@@ -3,8 +3,8 @@
 The header, the figures and the mention line always stay; red projects are dropped from the end
 of the list (the least urgent, since the list is worst first) and replaced by one line
 "……另有 N 个红灯项目". Lines are never cut, so no character — and no UTF-8 byte sequence — is
-ever split. Like the e-mail, a message lists at most ``MAX_RED`` (50) red projects. The size is monotonic in the number of lines shown, so a binary search finds the
-most that fit.
+ever split. Like the e-mail, a message lists at most ``MAX_RED`` (50) red projects. The size
+is monotonic in the number of lines shown, so a binary search finds the most that fit.
 """
 from __future__ import annotations
 

@@ -70,7 +70,8 @@ def build_message(d: Digest, mentions: list[Mention] | None = None) -> Message:
     L = d.lang
     team = one_line(d.team, 40)
     head = f"{team} · {title(d)}" if team else title(d)
-    red = [RedLine(name=one_line(project_name(one_line(it.customer), one_line(it.project), one_line(it.id, 30)), 2 * CLIP),
+    red = [RedLine(name=one_line(project_name(one_line(it.customer), one_line(it.project), one_line(it.id, 30)),
+                                 2 * CLIP),
                    meta=one_line(red_meta(d, it), 2 * CLIP),
                    reasons=pick(L, "；", "; ").join(one_line(r) for r in it.reasons),
                    owner=it.owner)

@@ -92,8 +92,8 @@ def parse(url: str, kind: str | None = None, *, lang: str = "zh") -> Webhook:
                               k=kind, all=", ".join(KINDS)))
     found = kind or detect(url)
     if found is None:
-        raise UsageError(pick(lang, "无法从主机名判断机器人平台：{h}", "Cannot tell the robot platform from the host {h}",
-                              h=parts.hostname),
+        raise UsageError(pick(lang, "无法从主机名判断机器人平台：{h}",
+                              "Cannot tell the robot platform from the host {h}", h=parts.hostname),
                          hint=pick(lang, "请用 --kind wecom|dingtalk|feishu|slack 指明。",
                                    "pass --kind wecom|dingtalk|feishu|slack."))
     key = _key(parts, found)
