@@ -11,19 +11,3 @@ One small module per concern, data flowing one way:
 - :mod:`.http` — POST with timeouts, retries with backoff, the platform's JSON error code;
 - :mod:`.api` — ``xltrack.notify()`` and :func:`~.api.deliver`, used by the nightly job too.
 """
-
-import sys
-import types
-
-
-class _Package(types.ModuleType):
-    """``xltrack.notify(...)`` is the API function (``xltrack._API``); once this subpackage is
-    imported, Python binds ``xltrack.notify`` to it, so the package forwards calls to the function."""
-
-    def __call__(self, *args, **kwargs):
-        from .api import notify
-
-        return notify(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _Package
