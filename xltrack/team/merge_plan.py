@@ -179,6 +179,7 @@ class _Merger:
         self.team = team
         self.out = MergeOutcome()
         self.sheets = {k: _Sheet(team, k, self.out) for k in ("projects", "activities", "payments")}
+        self._acts_by_pid: dict[Any, list[int]] | None = None
         p = self.sheets["projects"]
         self.by_id: dict[str, int] = {}
         for row, rec in p.rows.items():
@@ -367,9 +368,19 @@ class _Merger:
         idx = [rec_fields.index(f) for f in fields]
         raw = _raw_values(copy, "activities")
         given = Counter(tuple(prints[i] for i in idx) for _pid, _r, prints in rec.activities)
+        # the team's rows of the projects this copy speaks of (the project ID is one of the fields,
+        # so no other row can match): found through an index built once for all copies
+        if self._acts_by_pid is None:
+            self._acts_by_pid = {}
+            for row, trow in s.rows.items():
+                self._acts_by_pid.setdefault(trow.get("project_id"), []).append(row)
+        pids = {pid for pid, _r, _p in rec.activities} | set(copy.activities["project_id"].tolist())
+        pids |= {co.renumbered.get(pid) for pid in pids if pid in co.renumbered}
         team_prints: dict[tuple, list[int]] = {}
-        for row, trow in s.rows.items():
-            team_prints.setdefault(tuple(fingerprint(trow.get(f)) for f in fields), []).append(row)
+        for pid in pids:
+            for row in self._acts_by_pid.get(pid, []):
+                trow = s.rows[row]
+                team_prints.setdefault(tuple(fingerprint(trow.get(f)) for f in fields), []).append(row)
         cname = copy.sheets["activities"].name
         for crow in copy.activities.to_dict("records"):
             p = tuple(fingerprint(crow.get(f)) for f in fields)
@@ -386,7 +397,8 @@ class _Merger:
             if crow.get("project_id") not in self.by_id:
                 co.rejected.append(Rejected(co.name, cname, int(crow["_row"]), show(crow.get("project_id")), "unknown"))
                 continue
-            s.append({f: crow.get(f) for f in fields}, {f: _shown(copy, "activities", crow, f, raw) for f in fields})
+            row = s.append({f: crow.get(f) for f in fields}, {f: _shown(copy, "activities", crow, f, raw) for f in fields})
+            self._acts_by_pid.setdefault(crow.get("project_id"), []).append(row)
             co.added["activities"] += 1
         for p, n in given.items():
             rows = team_prints.get(p, [])
