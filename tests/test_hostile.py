@@ -232,3 +232,21 @@ def test_error_values_and_merged_cells_in_user_columns(base, tmp_path):
     assert b'<mergeCell ref="L20:N21"/>' in sheet
     assert b"<f>1/0</f><v>#DIV/0!</v>" in sheet      # the user's formula and its cached error kept
 
+
+
+@pytest.mark.parametrize("case", ["zip-bomb", "cell-at-XFD1048576", "external-entity-sheet"])
+def test_an_import_source_gets_the_same_limits(case, base, tmp_path, capsys):
+    """``xltrack import`` reads foreign workbooks through python-calamine too: the same package
+    and sheet limits apply to the source, and the target workbook is left as it was."""
+    make, _ = REFUSED[case]
+    folder = tmp_path / "team"
+    folder.mkdir()
+    source = make(base, folder / "crm-export.xlsx", folder)
+    target = folder / "pipeline.xlsx"
+    target.write_bytes(base.read_bytes())
+    before, files = _digest(target), _listing(folder)
+    rc = run_cli(cli, ["import", str(source), "--into", str(target), *AS_OF])
+    err = capsys.readouterr().err
+    assert rc == EXIT_UNREADABLE, err
+    assert "is refused" in err and "Traceback" not in err and "TOPSECRET" not in err
+    assert _digest(target) == before and _listing(folder) == files
