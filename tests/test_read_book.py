@@ -57,6 +57,19 @@ def test_lazy_grids_and_prefetch_read_the_same(tmp_path):
     assert clean_grid([["", 0, False]]) == [[None, 0, False]]
 
 
+def test_grids_handed_over_once_read_the_same(tmp_path):
+    """``keep=False`` (how ``read_workbook`` reads): a grid is not cached, so it is freed when its
+    reader drops it; with only the error-cell searches run ahead, values are the same."""
+    p = write_book(tmp_path / "t.xlsx", {"A": [["a", 1]], "B": [[None, "b"]]})
+    with open_workbook(p) as book:
+        book.prefetch(["B", "A"], values=False)
+        grids = book.grids(raw=True, keep=False)
+        first = grids["B"]
+        assert first == [["", "b"]] and grids["A"] == [["a", 1.0]]
+        again = grids["B"]
+        assert again == first and again is not first
+
+
 def test_reads_a_workbook_saved_by_excel(shared_fixtures):
     """A real Excel file (pivot tables, shared strings, Excel's own styles) reads cell for cell."""
     with open_workbook(shared_fixtures / "excel-authored-dashboard.xlsx") as book:

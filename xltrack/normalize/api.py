@@ -175,10 +175,14 @@ def tables_from_grids(grids: Mapping[str, list[list[Any]]], *, as_of: dt.date,
             frames[key] = T.empty_frame(sheet)
             continue
         name = where[key]
-        grid = grids[name]
+        if key == "projects":
+            grid, proj_grid = proj_grid, None   # read once; freed when its frame is built
+        else:
+            grid = grids[name]
         hm = find_header(grid, sheet, sheet_name=name, lang=lang)
         frames[key], infos[key], present[key] = builder.build(grid, sheet, hm, sheet_name=name,
                                                              issues=issues)
+        del grid     # each raw grid is held once, only while its own frame is built
     history = _trim(clean(grids[where["history"]])) if "history" in where else []
     projects = frames["projects"]
     pinfo = infos["projects"]
@@ -239,9 +243,12 @@ def read_workbook(path: str | Path, *, as_of: dt.date | None = None) -> Tables:
 
     with _gc_paused(), open_workbook(path) as book:
         where = find_sheets(book.sheet_names)
+        # Error-cell searches run ahead on threads; values are parsed one sheet at a time, in
+        # the order normalization asks for them (calamine holds the GIL while parsing, so
+        # parsing ahead would only hold two raw grids at once), and not kept once normalized.
         book.prefetch([where[k] for k in ("projects", "activities", "payments", "config", "history")
-                       if k in where])
-        return tables_from_grids(book.grids(raw=True), as_of=as_of or today(),
+                       if k in where], values=False)
+        return tables_from_grids(book.grids(raw=True, keep=False), as_of=as_of or today(),
                                  source=Path(path))
 
 
