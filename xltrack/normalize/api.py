@@ -26,8 +26,8 @@ takes 1.4–1.9 s (was 2.2 s; at 10k 0.36 s, was 0.38 s), of which the Activitie
 its two free-text columns cost ~0.1 s each (strip, error-text check, array, blanks: one C-level
 pass apiece), its ID and name columns ~0.06 s each, the transpose 0.16 s, dates 0.12 s.
 
-What changed: cyclic GC paused while reading (its full passes walked every row list: to_python of
-Activities 1.08 s → 0.38 s); one calamine workbook per thread instead of one per sheet; error
+What changed: cyclic GC paused while reading (:mod:`xltrack.gcpause`; its full passes walked every
+row list: to_python of Activities 1.08 s → 0.38 s); one calamine workbook per thread instead of one per sheet; error
 cells located by ``bytes.find`` instead of a regex over the whole part (83 ms → <1 ms per sheet
 at 10k); text columns built as object arrays with C-level ``map`` instead of per-cell
 comprehensions; ID and name columns trimmed, checked and resolved once per distinct text
@@ -54,9 +54,7 @@ Tried and not kept, with figures:
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import importlib
 import re
 from pathlib import Path
@@ -64,6 +62,7 @@ from typing import Any, Mapping
 
 from ..clock import today
 from ..errors import ConfigError, WorkbookUnreadable
+from ..gcpause import gc_paused
 from ..i18n import pick
 from ..issues import Issue
 from ..pipeline import default_pipeline, layout
@@ -220,28 +219,11 @@ def _date_checks(frames, infos, as_of, lang, issues) -> None:
                           lang, issues)
 
 
-@contextlib.contextmanager
-def _gc_paused():
-    """No cyclic garbage collection while millions of cell objects are created.
-
-    Reading builds one list per row and one object per cell; each 700 allocations the collector
-    runs, and its full passes walk every row list read so far. None of these objects form cycles
-    (reference counting frees them), so pausing it is safe; the previous state is restored.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def read_workbook(path: str | Path, *, as_of: dt.date | None = None) -> Tables:
     """Read and normalize a workbook file (.xlsx/.xlsm). ``as_of`` defaults to today."""
     from ..read import open_workbook
 
-    with _gc_paused(), open_workbook(path) as book:
+    with gc_paused(), open_workbook(path) as book:
         where = find_sheets(book.sheet_names)
         # Error-cell searches run ahead on threads; values are parsed one sheet at a time, in
         # the order normalization asks for them (calamine holds the GIL while parsing, so

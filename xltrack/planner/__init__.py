@@ -8,6 +8,7 @@ History and Issues sheets when that package is not available).
 from __future__ import annotations
 
 from ..compute.results import Results
+from ..gcpause import gc_paused
 from ..plan import WritePlan
 from ..tables import Tables
 from .columns import computed_columns
@@ -25,6 +26,11 @@ def owned_sheets(tables: Tables, results: Results):
 
 def make_plan(tables: Tables, results: Results) -> WritePlan:
     """Everything one refresh writes for these tables and results."""
+    with gc_paused():   # one Cell per value, one list per row: no cycles (−0.3 s CPU at 50k)
+        return _plan(tables, results)
+
+
+def _plan(tables: Tables, results: Results) -> WritePlan:
     lights = results.projects["light"].value_counts() if len(results.projects) else {}
     ids = assigned_ids(tables)
     summary = {
