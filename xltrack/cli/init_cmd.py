@@ -42,7 +42,6 @@ def command(path: str, lang: str, force: bool, demo: bool, rows: int, seed: int,
       xltrack init --macro team.xlsm             # with Refresh buttons for Excel
       xltrack init --into our-crm.xlsx           # add the xltrack sheets to your workbook
     """
-    from ..backends.file.adopt import adopted_data_sheets
     from ..build.api import init
     from ..pipeline import layout
 
@@ -57,6 +56,8 @@ def command(path: str, lang: str, force: bool, demo: bool, rows: int, seed: int,
                as_of=resolve_as_of(as_of) if demo else as_of, into=into, macro=macro,
                python=python, backup=not no_backup)
     if into:
+        from ..backends.file.adopt import adopted_data_sheets   # the file backend only for --into
+
         click.echo(pick(lang, "已在 {p} 中加入 xltrack 工作表", "Added the xltrack sheets to {p}", p=out))
         for key, name in adopted_data_sheets(out, lang).items():
             click.echo(pick(lang, "  使用已有的“{n}”表作为{s}表", "  Using your sheet '{n}' as the {s} sheet",
