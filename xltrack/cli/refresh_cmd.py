@@ -5,7 +5,6 @@ import sys
 
 import click
 
-from ..compute import data_dates
 from ..i18n import pick
 from .options import as_of_option, resolve_as_of, workbook_argument
 
@@ -43,6 +42,7 @@ def command(path: str, as_of, output: str | None, no_backup: bool, keep_backups:
     Only xltrack's own columns and sheets change; every other part of the file stays
     byte-for-byte as it was. The write is atomic and the previous version is kept.
     """
+    from ..compute import data_dates   # imported when run: it needs pandas (``--help`` does not)
     from ..refresh import refresh
 
     if progress is None:
