@@ -17,8 +17,9 @@ xltrack ``validate`` (all of it)         0.87     1.21     211    typed tables +
 =====================================  ========  =====  ========  =================================
 
 fastexcel parses faster but loses exactly what validation needs (the type each person typed into
-each cell: a date cell next to a "2026/3/5" text in the same column), so calamine it is; the gap is
-won back by parsing sheets on two threads (:meth:`RawBook.prefetch`).
+each cell: a date cell next to a "2026/3/5" text in the same column), so calamine it is. Its parse
+holds the GIL, so ``read_workbook`` runs only the error-cell searches ahead on threads and parses
+one sheet at a time (:meth:`RawBook.prefetch` with ``values=False``): one raw grid held at a time.
 
 Two things calamine does that we correct here:
 
