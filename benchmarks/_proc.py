@@ -172,6 +172,8 @@ def table(rows: Sequence[Row]) -> str:
         base = (f"{b.wall:.2f} s ({b.cpu:.2f}), {b.rss / 2**20:.0f} MiB [{b.name}, n={len(b.runs)}]"
                 if b and b.runs else "—")
         ratio = f"{r.ratio():.1f}× ({r.cpu_ratio():.1f}×)" if r.ratio() else "—"
+        targeted = (r.wall_max, r.ratio_min, r.rss_max) != (None, None, None)
+        met = ("yes" if r.met() else "**no**") if targeted else "—"
         out.append(f"| {r.command} | {x.wall:.2f} s ({x.cpu:.2f}), {x.rss / 2**20:.0f} MiB [n={len(x.runs)}] "
-                   f"| {base} | {ratio} | {r.target} | {'yes' if r.met() else '**no**'} |")
+                   f"| {base} | {ratio} | {r.target or '—'} | {met} |")
     return "\n".join(out)

@@ -79,7 +79,7 @@ def whole(sizes: list[int], repeat: int, naive: bool) -> list[Row]:
                 interleave([baseline], 1, log=_log)
             rows.append(Row(f"refresh {k}", first, baseline if naive else None, "≤ 4 s, ≤ 500 MiB",
                             wall_max=4.0, rss_max=500 * MiB))
-            rows.append(Row(f"refresh {k}, second refresh", second, None, "—"))
+            rows.append(Row(f"refresh {k}, second refresh", second))
     return rows
 
 

@@ -26,10 +26,10 @@ takes 1.4–1.9 s (was 2.2 s; at 10k 0.36 s, was 0.38 s), of which the Activitie
 its two free-text columns cost ~0.1 s each (strip, error-text check, array, blanks: one C-level
 pass apiece), its ID and name columns ~0.06 s each, the transpose 0.16 s, dates 0.12 s.
 
-What changed: cyclic GC paused while reading (:mod:`xltrack.gcpause`; its full passes walked every
-row list: to_python of Activities 1.08 s → 0.38 s); one calamine workbook per thread instead of one per sheet; error
-cells located by ``bytes.find`` instead of a regex over the whole part (83 ms → <1 ms per sheet
-at 10k); text columns built as object arrays with C-level ``map`` instead of per-cell
+What changed: cyclic GC paused while reading (:mod:`xltrack.gcpause`; its full passes walked
+every row list: to_python of Activities 1.08 s → 0.38 s); one calamine workbook per thread instead
+of one per sheet; error cells located by ``bytes.find`` instead of a regex over the whole part
+(83 ms → <1 ms per sheet at 10k); text columns built as object arrays with C-level ``map`` instead of per-cell
 comprehensions; ID and name columns trimmed, checked and resolved once per distinct text
 (``factorize``); uniform grids transposed with ``zip``; blank rows dropped before the frame is
 built. Tables and issues are identical to before (checked frame by frame, dtype by dtype, issue
