@@ -43,7 +43,7 @@ from typing import Any, Iterator, Mapping
 import python_calamine
 
 from ..errors import WorkbookUnreadable
-from lxml import etree
+from xml.etree.ElementTree import ParseError   # sheet_parts parses with the standard library
 
 from .errcells import error_cells, has_error_cells, sheet_parts
 from .guard import check_sheet
@@ -106,7 +106,7 @@ class RawBook:
                 self._parts = parts
                 if parts.get(name) in zf.NameToInfo:
                     check_sheet(self.path, zf, parts[name], name)
-        except (KeyError, zipfile.BadZipFile, ValueError, etree.XMLSyntaxError) as e:
+        except (KeyError, zipfile.BadZipFile, ValueError, ParseError) as e:
             raise WorkbookUnreadable(f"{self.path.name}: sheet {name!r} could not be read ({e}).") from e
 
     def _values(self, name: str,
