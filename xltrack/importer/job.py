@@ -70,12 +70,13 @@ class ImportSource(FileSource):
         self.imported = Imported(matches=matches)
 
     def load(self, *, as_of: dt.date) -> Tables:
-        from ..normalize.api import _gc_paused, clean, history_floor, tables_from_grids
+        from ..gcpause import gc_paused
+        from ..normalize.api import clean, history_floor, tables_from_grids
         from ..normalize.sheets import find_sheets
         from ..pipeline.config_read import owner_block_end
         from ..read import open_workbook
 
-        with _gc_paused(), open_workbook(self.path) as book:
+        with gc_paused(), open_workbook(self.path) as book:
             where = find_sheets(book.sheet_names)
             book.prefetch([where[k] for k in ("projects", "activities", "payments", "config", "history")
                            if k in where])
